@@ -1,0 +1,5 @@
+"""API endpoints for publishing."""
+
+from django.urls import path  # noqa: F401
+
+urlpatterns: list = []

@@ -1,0 +1,15 @@
+"""/api/v1/: each area keeps its endpoints in its own module."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("", include("api.appeals")),
+    path("", include("api.imaging")),
+    path("", include("api.publishing")),
+    path("", include("api.lifecycle")),
+    path("", include("api.tips")),
+    path("public/", include("api.public")),
+]

@@ -1,0 +1,98 @@
+"""Reads of appeals, always scoped to what the user may see.
+
+Object-level access lives here, not in views: an appeal outside the user's scope
+is reported as "not found" (API 404), so ids of other units' cases do not leak.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from fahndung.accounts.roles import (
+    INVESTIGATOR,
+    PRESS_OFFICE,
+    PROSECUTOR_LIAISON,
+    roles_of,
+    unit_id_of,
+)
+from fahndung.appeals.choices import Status
+from fahndung.appeals.models import Appeal, AppealEvent, Photo
+from fahndung.core.errors import NotFound
+
+
+def appeal_visibility_q(user: Any) -> Q:
+    if not getattr(user, "is_authenticated", False):
+        return Q(pk__in=[])
+    if user.is_superuser:
+        return Q()
+    roles = roles_of(user)
+    q = Q(pk__in=[])
+    if INVESTIGATOR in roles:
+        unit_id = unit_id_of(user)
+        if unit_id is not None:
+            q |= Q(unit_id=unit_id)
+        q |= Q(team_members=user)
+    if roles & {PRESS_OFFICE, PROSECUTOR_LIAISON}:
+        q |= ~Q(status=Status.DRAFT)
+    return q
+
+
+def appeal_list(*, user: Any, status: str | None = None, kind: str | None = None, search: str = "") -> QuerySet[Appeal]:
+    qs = Appeal.objects.filter(appeal_visibility_q(user)).distinct().select_related("unit", "owner", "order")
+    if status:
+        qs = qs.filter(status=status)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if search:
+        qs = qs.filter(Q(title__icontains=search) | Q(file_number_police__icontains=search))
+    return qs
+
+
+def appeal_get(*, user: Any, pk: int | str) -> Appeal:
+    try:
+        return appeal_list(user=user).get(pk=int(pk))
+    except (Appeal.DoesNotExist, ValueError, TypeError):
+        raise NotFound("Fahndung nicht gefunden.") from None
+
+
+def appeal_can_edit(*, user: Any, appeal: Appeal) -> bool:
+    if user.is_superuser:
+        return True
+    if INVESTIGATOR not in roles_of(user):
+        return False
+    return appeal.unit_id == unit_id_of(user) or appeal.team_members.filter(pk=user.pk).exists()
+
+
+def appeal_case_team_q(appeal: Appeal) -> Q:
+    """Users who form the case team: members of the owning unit plus explicit members (R11)."""
+    return Q(profile__unit_id=appeal.unit_id, groups__name=INVESTIGATOR) | Q(team_appeals=appeal)
+
+
+def appeal_is_case_team_member(*, user: Any, appeal: Appeal) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if INVESTIGATOR in roles_of(user) and unit_id_of(user) == appeal.unit_id:
+        return True
+    return appeal.team_members.filter(pk=user.pk).exists()
+
+
+def appeal_events(*, appeal: Appeal) -> QuerySet[AppealEvent]:
+    return appeal.events.select_related("actor").order_by("at", "id")
+
+
+def appeal_dashboard_counts(*, user: Any) -> dict[str, int]:
+    counts = {s.value: 0 for s in Status}
+    for row in appeal_list(user=user).order_by().values_list("status", flat=True):
+        counts[row] += 1
+    return counts
+
+
+def photo_get(*, user: Any, pk: int | str) -> Photo:
+    try:
+        photo = Photo.objects.select_related("appeal").get(pk=int(pk))
+    except (Photo.DoesNotExist, ValueError, TypeError):
+        raise NotFound("Foto nicht gefunden.") from None
+    appeal_get(user=user, pk=photo.appeal_id)  # raises NotFound when the appeal is out of scope
+    return photo

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PostersConfig(AppConfig):
+    name = "fahndung.posters"
+    label = "posters"

@@ -1,0 +1,23 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+from django.views.static import serve
+
+urlpatterns = [
+    path("", RedirectView.as_view(url="/fahndung/", permanent=False)),
+    path("fahndung/", include("fahndung.public.urls")),
+    path("staff/photos/", include("fahndung.imaging.urls")),
+    path("staff/publishing/", include("fahndung.publishing.urls")),
+    path("staff/takedowns/", include("fahndung.lifecycle.urls")),
+    path("staff/tips/", include("fahndung.tips.urls")),
+    path("staff/", include("fahndung.web.urls")),
+    path("accounts/", include("fahndung.accounts.urls")),
+    path("api/v1/", include("api.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("django-admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    # Development only: public renditions. Originals live in PRIVATE_MEDIA_ROOT and have no URL.
+    urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]
