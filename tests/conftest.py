@@ -11,6 +11,9 @@ from rest_framework.test import APIClient
 from fahndung.accounts.roles import ADMIN, INVESTIGATOR, PRESS_OFFICE, PROSECUTOR_LIAISON
 from tests.factories import AppealFactory, LegalOrderFactory, UnitFactory, UserFactory
 
+# Plugins of other areas (e.g. tests.plugins.fake_platform) are added here as they land.
+pytest_plugins = ["tests.plugins.services", "tests.plugins.fake_platform"]
+
 
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings, tmp_path):
@@ -84,8 +87,12 @@ def admin_user(db):
 @pytest.fixture
 def personas(investigator, investigator2, press, press2, liaison, admin_user):
     return {
-        "investigator": investigator, "investigator2": investigator2, "press": press,
-        "press2": press2, "liaison": liaison, "admin": admin_user,
+        "investigator": investigator,
+        "investigator2": investigator2,
+        "press": press,
+        "press2": press2,
+        "liaison": liaison,
+        "admin": admin_user,
     }
 
 

@@ -1,0 +1,1 @@
+"""Fixtures starting the local fake platform server (owned by the publishing area)."""
