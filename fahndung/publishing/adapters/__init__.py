@@ -1,0 +1,1 @@
+"""Platform adapters behind one protocol (see base.py); `registry` builds them from the env."""

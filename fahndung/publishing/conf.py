@@ -1,0 +1,132 @@
+"""Publishing settings, read from the environment at call time (tests/demo may change it).
+
+Accounts: FAHNDUNG_<PLATFORM>_<ACCOUNT>_<FIELD>=value. An account is switched on when
+all required fields of its platform are set. ACCOUNT is letters/digits (no "_"); the
+account key becomes "<platform>:<account lower-case>", e.g. FAHNDUNG_X_LKA_ACCESS_TOKEN
+-> "x:lka". Optional field LABEL gives a display name.
+
+Public surface: AccountConfig, PLATFORM_FIELDS, accounts_from_env(), account_get(),
+max_attempts(), backoff_seconds(n), lease_seconds(), website_enabled(), mastodon_limit().
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from fahndung.core.env import env_bool, env_int
+
+# platform -> (required fields, optional fields)
+PLATFORM_FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "x": (
+        ("CONSUMER_KEY", "CONSUMER_SECRET", "ACCESS_TOKEN", "ACCESS_SECRET"),
+        ("API_BASE", "UPLOAD_BASE", "USER_ID", "LABEL"),
+    ),
+    "facebook": (("PAGE_ID", "TOKEN"), ("GRAPH_BASE", "LABEL")),
+    "instagram": (("USER_ID", "TOKEN"), ("GRAPH_BASE", "CAN_DELETE", "LABEL")),
+    "mastodon": (("BASE_URL", "TOKEN"), ("MAX_CHARS", "LABEL")),
+    "bluesky": (("HANDLE", "APP_PASSWORD"), ("PDS", "LABEL")),
+    "linkedin": (("AUTHOR", "TOKEN"), ("API_BASE", "VERSION", "LABEL")),
+    # Manual channels: a person posts; the variable names where.
+    "whatsapp": (("CHANNEL",), ("LABEL",)),
+    "press": (("RECIPIENTS",), ("LABEL",)),
+    "poster": (("LOCATIONS",), ("LABEL",)),
+}
+MANUAL_PLATFORMS = frozenset({"whatsapp", "press", "poster"})
+PLATFORM_LABELS = {
+    "website": "Eigene Fahndungsseite",
+    "x": "X",
+    "facebook": "Facebook-Seite",
+    "instagram": "Instagram",
+    "mastodon": "Mastodon",
+    "bluesky": "Bluesky",
+    "linkedin": "LinkedIn",
+    "whatsapp": "WhatsApp-Kanal",
+    "press": "Medienpartner (E-Mail)",
+    "poster": "Plakataushang",
+}
+WEBSITE_ACCOUNT = "website:main"
+
+_KEY = re.compile(r"^FAHNDUNG_([A-Z]+)_([A-Z0-9]+)_([A-Z_]+)$")
+
+
+@dataclass(frozen=True)
+class AccountConfig:
+    platform: str
+    name: str  # lower-case account name, e.g. "lka"
+    values: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        return f"{self.platform}:{self.name}"
+
+    @property
+    def label(self) -> str:
+        return self.values.get("LABEL") or f"{PLATFORM_LABELS.get(self.platform, self.platform)} ({self.name})"
+
+    @property
+    def manual(self) -> bool:
+        return self.platform in MANUAL_PLATFORMS
+
+    def get(self, name: str, default: str = "") -> str:
+        return self.values.get(name, default) or default
+
+
+def accounts_from_env(environ: Mapping[str, str] | None = None) -> list[AccountConfig]:
+    environ = os.environ if environ is None else environ
+    found: dict[tuple[str, str], dict[str, str]] = {}
+    for key, value in environ.items():
+        match = _KEY.match(key)
+        if not match:
+            continue
+        platform, account, name = match.group(1).lower(), match.group(2).lower(), match.group(3)
+        if platform not in PLATFORM_FIELDS:
+            continue
+        required, optional = PLATFORM_FIELDS[platform]
+        if name in required or name in optional:
+            found.setdefault((platform, account), {})[name] = value.strip()
+    accounts = []
+    for (platform, account), values in sorted(found.items()):
+        required, _ = PLATFORM_FIELDS[platform]
+        if all(values.get(name) for name in required):
+            accounts.append(AccountConfig(platform, account, values))
+    return accounts
+
+
+def account_get(key: str) -> AccountConfig | None:
+    for account in accounts_from_env():
+        if account.key == key:
+            return account
+    return None
+
+
+def website_enabled() -> bool:
+    return env_bool("FAHNDUNG_WEBSITE_PUBLICATION", True)
+
+
+def max_attempts() -> int:
+    return env_int("FAHNDUNG_PUBLISHING_MAX_ATTEMPTS", 8)
+
+
+def backoff_seconds(attempt: int, retry_after: float | None = None) -> float:
+    """Exponential backoff (base * 2^(n-1), capped); a platform's Retry-After wins if longer."""
+    base = env_int("FAHNDUNG_PUBLISHING_BACKOFF_SECONDS", 5)
+    cap = env_int("FAHNDUNG_PUBLISHING_BACKOFF_MAX_SECONDS", 900)
+    delay = min(cap, base * (2 ** max(0, attempt - 1)))
+    if retry_after is not None:
+        delay = max(delay, min(float(retry_after), 3600.0))
+    return float(delay)
+
+
+def lease_seconds() -> int:
+    """How long a row may stay in publishing/withdrawing before the sweep assumes the
+    worker died and re-dispatches it (idempotency makes the re-run safe)."""
+    return env_int("FAHNDUNG_PUBLISHING_LEASE_SECONDS", 120)
+
+
+def mastodon_limit(account: AccountConfig | None) -> int:
+    if account is not None and account.get("MAX_CHARS"):
+        return int(account.get("MAX_CHARS"))
+    return 500
