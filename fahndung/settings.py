@@ -192,6 +192,8 @@ FAHNDUNG_MAX_EXPIRY_DAYS = {
     "missing": env_int("FAHNDUNG_MAX_EXPIRY_DAYS_MISSING", 90),
     "unknown_dead": env_int("FAHNDUNG_MAX_EXPIRY_DAYS_UNKNOWN_DEAD", 180),
 }
+# Publish (own page first, then platforms) as soon as the last approval is in.
+FAHNDUNG_AUTO_PUBLISH = env_bool("FAHNDUNG_AUTO_PUBLISH", True)
 FAHNDUNG_DEFAULT_HOTLINE = env_str("FAHNDUNG_DEFAULT_HOTLINE", "0711 8990-5778")
 FAHNDUNG_HASHTAGS = env_list("FAHNDUNG_HASHTAGS", ["#Stuttgart"])
 FAHNDUNG_ORG_NAME = env_str("FAHNDUNG_ORG_NAME", "Polizeipräsidium Stuttgart")

@@ -76,7 +76,7 @@ def check_content(appeal: Appeal) -> Problems:
         texts = " ".join([appeal.public_facts, *(p.clothing + " " + p.appearance for p in appeal.persons.all())]).lower()
         for word in WITNESS_BLOCKED_WORDS:
             if word in texts:
-                _add(problems, "public_facts", f"Zeugenaufrufe dürfen „{word}“ nicht enthalten (R5).")
+                _add(problems, "public_facts", f"Zeugenaufrufe dürfen „{word.capitalize()}“ nicht enthalten (R5).")
     if appeal.kind == Kind.MISSING:
         has_consent = appeal.consent_given_by.strip() and appeal.consent_date
         if not has_consent and not appeal.consent_exception.strip():

@@ -348,7 +348,7 @@ def appeal_approve(*, actor: Any, appeal_id: int, checklist: dict[str, bool] | N
         return True
 
     appeal = _transition(appeal_id=appeal_id, actor=actor, action="approve", comment=comment, check=check, apply=apply)
-    if appeal.status == Status.APPROVED and getattr(settings, "FAHNDUNG_AUTO_PUBLISH", True):
+    if appeal.status == Status.APPROVED and settings.FAHNDUNG_AUTO_PUBLISH:
         # If publication is blocked the appeal stays approved; the detail page shows why.
         with contextlib.suppress(ValidationFailed):
             appeal = appeal_publish(actor=actor, appeal_id=appeal.pk)
@@ -482,3 +482,18 @@ def team_member_remove(*, actor: Any, appeal_id: int, user: Any) -> None:
     _require_editor(actor, appeal)
     appeal.team_members.remove(user)
     audit_record(actor=actor, action="appeal.team_remove", obj=appeal, appeal_id=appeal.pk, detail={"user": user.get_username()})
+
+
+def appeal_delete(*, actor: Any, appeal_id: int) -> None:
+    """Only drafts may be deleted (nothing was ever submitted or published)."""
+    appeal = appeal_get(user=actor, pk=appeal_id)
+    _require_editor(actor, appeal)
+    with transaction.atomic():
+        appeal = Appeal.objects.select_for_update().get(pk=appeal_id)
+        if appeal.status != Status.DRAFT:
+            raise Conflict("Nur Entwürfe können gelöscht werden; eingereichte Fahndungen werden erledigt.")
+        audit_record(actor=actor, action="appeal.delete", obj=appeal, appeal_id=appeal.pk,
+                     detail={"file_number": appeal.file_number_police})
+        for photo in appeal.photos.all():
+            photo.original.delete(save=False)
+        appeal.delete()
