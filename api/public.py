@@ -1,5 +1,123 @@
-"""API endpoints for public."""
+"""Public JSON feed for media partners, mounted at /api/v1/public/ (no login).
 
-from django.urls import path  # noqa: F401
+GET appeals/          active (published) appeals, paginated (limit/offset)
+GET appeals/<slug>/   one appeal; a closed appeal answers with its neutral notice only
 
-urlpatterns: list = []
+Each item carries the canonical URL on our server (R7) and only published person fields;
+never photos (platforms and partners link to the page, where photos can be withdrawn).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.urls import path
+from rest_framework import serializers
+from rest_framework.generics import ListAPIView
+from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from fahndung.appeals.models import Appeal
+from fahndung.public import presenters, selectors
+
+
+def canonical_url(appeal: Appeal) -> str:
+    return f"{settings.PUBLIC_BASE_URL}/fahndung/{appeal.slug}/"
+
+
+class PublicAppealSerializer(serializers.Serializer):
+    slug = serializers.CharField()
+    status = serializers.SerializerMethodField()
+    kind = serializers.CharField()
+    headline = serializers.SerializerMethodField()
+    summary = serializers.SerializerMethodField()
+    facts = serializers.CharField(source="public_facts")
+    offence = serializers.SerializerMethodField()
+    place = serializers.SerializerMethodField()
+    time = serializers.SerializerMethodField()
+    danger_notice = serializers.SerializerMethodField()
+    witness_notice = serializers.SerializerMethodField()
+    persons = serializers.SerializerMethodField()
+    reward = serializers.SerializerMethodField()
+    hotline = serializers.SerializerMethodField()
+    published_at = serializers.DateTimeField()
+    expires_at = serializers.DateTimeField()
+    url = serializers.SerializerMethodField()
+
+    def get_status(self, obj: Appeal) -> str:
+        return "active"
+
+    def get_headline(self, obj: Appeal) -> str:
+        return presenters.headline(obj.kind)
+
+    def get_summary(self, obj: Appeal) -> str:
+        return presenters.appeal_summary(obj)
+
+    def get_offence(self, obj: Appeal) -> str:
+        return "" if obj.kind in ("missing", "unknown_dead") else obj.offence
+
+    def get_place(self, obj: Appeal) -> str:
+        return presenters.place_text(obj)
+
+    def get_time(self, obj: Appeal) -> str:
+        return presenters.appeal_time_text(obj)
+
+    def get_danger_notice(self, obj: Appeal) -> str:
+        return presenters.danger_notice() if obj.is_dangerous else ""
+
+    def get_witness_notice(self, obj: Appeal) -> str:
+        return presenters.witness_notice() if obj.kind == "witness" else ""
+
+    def get_persons(self, obj: Appeal) -> list[dict[str, Any]]:
+        return [
+            {"role": p.role, "fields": {f.key: f.value for f in presenters.person_public_fields(p, obj)}}
+            for p in obj.persons.all()
+        ]
+
+    def get_reward(self, obj: Appeal) -> str | None:
+        return presenters.reward_text(obj)
+
+    def get_hotline(self, obj: Appeal) -> str:
+        return obj.hotline or settings.FAHNDUNG_DEFAULT_HOTLINE
+
+    def get_url(self, obj: Appeal) -> str:
+        return canonical_url(obj)
+
+
+class PublicAppealListView(ListAPIView):
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    serializer_class = PublicAppealSerializer
+
+    def get_queryset(self):
+        return selectors.public_appeal_list(kind=self.request.query_params.get("kind") or None)
+
+
+class PublicAppealDetailView(APIView):
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    def get(self, request: Request, slug: str) -> Response:
+        found = selectors.public_appeal_get(slug=slug)  # NotFound → 404 error body
+        if found.closed:
+            notice = presenters.closed_notice(found.appeal)
+            return Response({
+                "slug": found.appeal.slug,
+                "status": "closed",
+                "headline": notice.headline,
+                "notice": notice.text,
+                "deletion_request": notice.deletion_request,
+                "closed_at": serializers.DateTimeField().to_representation(found.appeal.closed_at)
+                if found.appeal.closed_at else None,
+                "url": canonical_url(found.appeal),
+            })
+        return Response(PublicAppealSerializer(found.appeal).data)
+
+
+urlpatterns = [
+    path("appeals/", PublicAppealListView.as_view(), name="public-appeal-list"),
+    path("appeals/<slug:slug>/", PublicAppealDetailView.as_view(), name="public-appeal-detail"),
+]

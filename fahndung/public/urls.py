@@ -1,4 +1,14 @@
-from django.urls import path  # noqa: F401
+"""Public URLs, mounted at /fahndung/ (app_name "public")."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from fahndung.public import feeds, views
 
 app_name = "public"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.appeal_list, name="list"),
+    path("feed.rss", feeds.ActiveAppealsFeed(), name="feed"),
+    path("<slug:slug>/", views.appeal_detail, name="detail"),
+]

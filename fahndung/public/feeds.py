@@ -1,0 +1,68 @@
+"""RSS 2.0 feed of active appeals for media partners: /fahndung/feed.rss.
+
+Items carry the title-safe summary and the published facts, never a name or photo;
+links are canonical (settings.PUBLIC_BASE_URL), so copies point back to our server (R7).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.utils.feedgenerator import Rss201rev2Feed
+from django.utils.translation import gettext as _
+
+from fahndung.appeals.models import Appeal
+from fahndung.public import presenters, selectors
+
+FEED_ITEMS = 100
+
+
+class ActiveAppealsFeed(Feed):
+    feed_type = Rss201rev2Feed
+
+    def title(self) -> str:
+        return _("Aktuelle Öffentlichkeitsfahndungen – %(org)s") % {"org": settings.FAHNDUNG_ORG_NAME}
+
+    def link(self) -> str:
+        return f"{settings.PUBLIC_BASE_URL}/fahndung/"
+
+    def feed_url(self) -> str:
+        return f"{settings.PUBLIC_BASE_URL}/fahndung/feed.rss"
+
+    def description(self) -> str:
+        return _("Die Polizei bittet um Mithilfe. Hinweise bitte an die Polizei, nicht in Kommentare.")
+
+    def items(self) -> list[Appeal]:
+        return list(selectors.public_appeal_list()[:FEED_ITEMS])
+
+    def item_title(self, item: Appeal) -> str:
+        return presenters.appeal_summary(item)
+
+    def item_description(self, item: Appeal) -> str:
+        parts = []
+        if item.is_dangerous:
+            parts.append(presenters.danger_notice())
+        if item.kind == "witness":
+            parts.append(presenters.witness_notice())
+        if item.public_facts:
+            parts.append(item.public_facts)
+        return "\n\n".join(parts)
+
+    def item_link(self, item: Appeal) -> str:
+        return f"{settings.PUBLIC_BASE_URL}/fahndung/{item.slug}/"
+
+    def item_guid(self, item: Appeal) -> str:
+        return self.item_link(item)
+
+    item_guid_is_permalink = True
+
+    def item_pubdate(self, item: Appeal) -> datetime | None:
+        return item.published_at
+
+    def item_updateddate(self, item: Appeal) -> datetime | None:
+        return item.updated_at
+
+    def item_categories(self, item: Appeal) -> list[str]:
+        return [presenters.headline(item.kind)]

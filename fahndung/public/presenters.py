@@ -1,0 +1,250 @@
+"""What of an appeal may be shown publicly, as plain values (no templates, no queries
+beyond the appeal's own relations).
+
+Public surface:
+- ``headline(kind) -> str``                    translated headline (R5/field list).
+- ``person_public_fields(person, appeal) -> list[PublicField]``
+      only the fields whose publish flag is set (R6); the name only when the order allows
+      it for StPO bases (R4); nationality only with a justification (R20); withheld facts
+      are never part of a person and never shown.
+- ``appeal_time_text(appeal) -> str``          "12.03.2026, 21:30 Uhr" or a range.
+- ``appeal_summary(appeal) -> str``            title-safe one-liner for feeds/cards/OG.
+- ``reward_text(appeal) -> str | None``        only with an authorisation reference (R17).
+- ``closed_notice(appeal) -> ClosedNotice``     wording of the "erledigt" page by reason (R13).
+
+Used by the public pages, the public feeds and the poster (posters.services).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from fahndung.appeals.choices import (
+    DANGER_NOTICE,
+    HEADLINES,
+    STPO_BASES,
+    WITNESS_NOTICE,
+    CloseReason,
+    Kind,
+)
+
+# The German originals live in appeals.choices; these markers put them into our catalogue.
+_CATALOGUE = (
+    gettext_noop("FAHNDUNG"), gettext_noop("VERMISST"), gettext_noop("ZEUGEN GESUCHT"),
+    gettext_noop("UNBEKANNTE TOTE"), DANGER_NOTICE, WITNESS_NOTICE,
+)
+
+
+@dataclass(frozen=True)
+class PublicField:
+    key: str
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class ClosedNotice:
+    headline: str
+    text: str
+    deletion_request: str
+
+
+def headline(kind: str) -> str:
+    return _(HEADLINES.get(kind, "FAHNDUNG"))
+
+
+def danger_notice() -> str:
+    return _(DANGER_NOTICE)
+
+
+def witness_notice() -> str:
+    return _(WITNESS_NOTICE)
+
+
+def _local(dt: datetime) -> datetime:
+    return timezone.localtime(dt) if timezone.is_aware(dt) else dt
+
+
+def format_datetime(dt: datetime | None) -> str:
+    if dt is None:
+        return ""
+    return _("%(date)s, %(time)s Uhr") % {
+        "date": _local(dt).strftime("%d.%m.%Y"), "time": _local(dt).strftime("%H:%M"),
+    }
+
+
+def _range(low: int | None, high: int | None, unit: str) -> str:
+    if low and high and low != high:
+        return f"{low}–{high} {unit}"
+    value = low or high
+    return f"{value} {unit}" if value else ""
+
+
+def _name_allowed(appeal: Any) -> bool:
+    if appeal.legal_basis not in STPO_BASES:
+        return True
+    try:
+        order = appeal.order
+    except ObjectDoesNotExist:
+        return False
+    return bool(order and order.name_allowed)
+
+
+def _field_value(person: Any, key: str) -> str:
+    if key == "sex":
+        return person.get_sex_display() if person.sex else ""
+    if key == "age":
+        return _range(person.age_min, person.age_max, _("Jahre"))
+    if key == "height":
+        return _range(person.height_min_cm, person.height_max_cm, "cm")
+    if key == "date_of_birth":
+        return person.date_of_birth.strftime("%d.%m.%Y") if person.date_of_birth else ""
+    if key == "last_seen":
+        parts = [person.last_seen_place, format_datetime(person.last_seen_at)]
+        return ", ".join(p for p in parts if p)
+    if key == "nationality":
+        # R20: never without a recorded justification.
+        return person.nationality if person.nationality_justification.strip() else ""
+    return str(getattr(person, key, "") or "")
+
+
+def field_labels() -> dict[str, str]:
+    return {
+        "name": _("Name"),
+        "alias": _("Alias"),
+        "date_of_birth": _("Geburtsdatum"),
+        "sex": _("Geschlecht"),
+        "age": _("Alter"),
+        "height": _("Größe"),
+        "build": _("Statur"),
+        "hair": _("Haare"),
+        "eyes": _("Augen"),
+        "appearance": _("Erscheinungsbild"),
+        "beard_glasses": _("Bart/Brille"),
+        "distinguishing_marks": _("Besondere Merkmale"),
+        "languages": _("Sprache/Akzent"),
+        "clothing": _("Bekleidung"),
+        "items_carried": _("Mitgeführte Gegenstände"),
+        "vehicle": _("Fahrzeug"),
+        "last_seen": _("Zuletzt gesehen"),
+        "nationality": _("Staatsangehörigkeit"),
+        "health_notes": _("Gesundheit"),
+        "address": _("Anschrift"),
+    }
+
+
+def person_public_fields(person: Any, appeal: Any) -> list[PublicField]:
+    """The person's published fields in the canonical order of Person.PUBLISHABLE_FIELDS."""
+    flagged = set(person.published_fields or [])
+    labels = field_labels()
+    out: list[PublicField] = []
+    for key in type(person).PUBLISHABLE_FIELDS:
+        if key not in flagged:
+            continue
+        if key == "name" and not _name_allowed(appeal):
+            continue
+        value = _field_value(person, key).strip()
+        if value:
+            out.append(PublicField(key=key, label=labels.get(key, key), value=value))
+    return out
+
+
+def appeal_time_text(appeal: Any) -> str:
+    start, end = appeal.occurred_from, appeal.occurred_to
+    if start and end and _local(start).date() == _local(end).date():
+        return _("%(date)s, %(start)s–%(end)s Uhr") % {
+            "date": _local(start).strftime("%d.%m.%Y"),
+            "start": _local(start).strftime("%H:%M"), "end": _local(end).strftime("%H:%M"),
+        }
+    if start and end:
+        return f"{format_datetime(start)} – {format_datetime(end)}"
+    return format_datetime(start or end)
+
+
+def place_text(appeal: Any) -> str:
+    parts = [appeal.place, appeal.district]
+    return ", ".join(p for p in parts if p and p.strip())
+
+
+def appeal_subject(appeal: Any) -> str:
+    """Offence (not for missing/unknown dead) and place."""
+    parts = []
+    if appeal.kind not in (Kind.MISSING, Kind.UNKNOWN_DEAD) and appeal.offence:
+        parts.append(appeal.offence)
+    place = place_text(appeal)
+    if place:
+        parts.append(place)
+    return " – ".join(parts)
+
+
+def appeal_summary(appeal: Any) -> str:
+    """Headline, offence and place: never a name or the internal title, so it is safe for
+    feeds, link previews and list cards."""
+    subject = appeal_subject(appeal)
+    return f"{headline(appeal.kind)} – {subject}" if subject else headline(appeal.kind)
+
+
+def reward_text(appeal: Any) -> str | None:
+    if not (appeal.reward_reference or "").strip() or not appeal.reward_amount:
+        return None
+    amount = f"{appeal.reward_amount:,}".replace(",", ".")
+    text = _("Für Hinweise, die zur Aufklärung führen, ist eine Belohnung von bis zu %(amount)s Euro ausgesetzt.") % {"amount": amount}
+    if appeal.reward_authority:
+        text += " " + _("Ausgelobt durch: %(authority)s.") % {"authority": appeal.reward_authority}
+    return text
+
+
+def closed_notice(appeal: Any) -> ClosedNotice:
+    """Neutral wording per close reason (domain brief, section c). Never a name, photo,
+    place of finding or circumstances (R13)."""
+    reason = appeal.close_reason
+    if reason == CloseReason.FOUND_SAFE:
+        return ClosedNotice(
+            _("ERLEDIGT"),
+            _("Die vermisste Person ist wohlbehalten angetroffen worden. Die Fahndung ist damit erledigt. "
+              "Aus Gründen des Persönlichkeitsschutzes machen wir keine weiteren Angaben."),
+            _("Medien und Nutzer sozialer Netzwerke werden gebeten, Foto und Namen zu löschen "
+              "und geteilte Beiträge zu entfernen."),
+        )
+    if reason == CloseReason.FOUND_DEAD:
+        return ClosedNotice(
+            _("BEENDET"),
+            _("Die Öffentlichkeitsfahndung ist beendet. Wir bitten um Rücksicht auf die Angehörigen."),
+            _("Wir bitten darum, das Foto aus der Berichterstattung zu nehmen und geteilte Beiträge zu löschen."),
+        )
+    if reason in (CloseReason.ARRESTED, CloseReason.IDENTIFIED):
+        outcome = (
+            _("Die gesuchte Person wurde festgenommen.") if reason == CloseReason.ARRESTED
+            else _("Die gesuchte Person konnte identifiziert werden.")
+        )
+        return ClosedNotice(
+            _("ERLEDIGT"),
+            _("Die Öffentlichkeitsfahndung ist erledigt.") + " " + outcome + " " + _("Wir danken für die Mithilfe."),
+            _("Bitte verwenden Sie die Fotos nicht mehr und entfernen Sie sie aus Ihren Online-Beiträgen."),
+        )
+    # order lifted/lapsed, expired, withdrawn, or no reason recorded.
+    return ClosedNotice(
+        _("BEENDET"),
+        _("Die Öffentlichkeitsfahndung ist beendet. Das Ersuchen der Behörden um Mithilfe besteht nicht mehr."),
+        _("Das Material darf nicht weiter verwendet werden. Bitte löschen Sie geteilte Beiträge, "
+          "Fotos und Kopien dieses Aufrufs."),
+    )
+
+
+def kind_labels() -> list[tuple[str, str]]:
+    """Filter options of the list page, in the visitor's language."""
+    return [
+        (Kind.SUSPECT_KNOWN, _("Tatverdächtige (bekannt)")),
+        (Kind.SUSPECT_UNKNOWN, _("Tatverdächtige (unbekannt)")),
+        (Kind.CONVICT, _("Verurteilte")),
+        (Kind.WITNESS, _("Zeugen")),
+        (Kind.MISSING, _("Vermisste")),
+        (Kind.UNKNOWN_DEAD, _("Unbekannte Tote")),
+    ]

@@ -1,0 +1,109 @@
+"""Reads for the public side. Nobody is logged in here: "scope" means status.
+
+Public surface:
+- ``PUBLIC_STATUSES`` / ``CLOSED_STATUSES``
+- ``public_appeal_list(*, kind=None) -> QuerySet[Appeal]``   published appeals, newest first.
+- ``public_appeal_get(*, slug) -> PublicAppeal``   published → full page; closed/archived →
+  ``closed=True`` (the page shows only the neutral notice); anything else → NotFound.
+- ``public_page_state(*, slug) -> PageState | None``   one indexed query (status, updated_at,
+  close_reason) used as the cache version of a page.
+- ``public_list_state() -> tuple``   cache version of the list/feeds (count, last change).
+- ``public_images(*, appeal, rendition="website") -> list``   approved processed renditions via
+  the imaging contract; an imaging app without that contract means "no photos".
+- ``tip_form_template() -> str | None``   the tips app's public form template, if it exists.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Count, Max, QuerySet
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
+
+from fahndung.appeals.choices import Kind, Status
+from fahndung.appeals.models import Appeal
+from fahndung.core.errors import NotFound
+
+PUBLIC_STATUSES = (Status.PUBLISHED,)
+CLOSED_STATUSES = (Status.CLOSED, Status.ARCHIVED)
+TIP_FORM_TEMPLATE = "tips/public_form.html"
+
+
+@dataclass(frozen=True)
+class PublicAppeal:
+    appeal: Appeal
+    closed: bool
+
+
+@dataclass(frozen=True)
+class PageState:
+    pk: int
+    status: str
+    updated_at: datetime
+    close_reason: str
+
+    @property
+    def visible(self) -> bool:
+        return self.status in PUBLIC_STATUSES or self.status in CLOSED_STATUSES
+
+
+def public_appeal_list(*, kind: str | None = None) -> QuerySet[Appeal]:
+    qs = (
+        Appeal.objects.filter(status__in=PUBLIC_STATUSES)
+        .select_related("order")
+        .prefetch_related("persons")
+        .order_by("-published_at", "-id")
+    )
+    if kind and kind in Kind.values:
+        qs = qs.filter(kind=kind)
+    return qs
+
+
+def public_appeal_get(*, slug: str) -> PublicAppeal:
+    appeal = (
+        Appeal.objects.filter(slug=slug, status__in=(*PUBLIC_STATUSES, *CLOSED_STATUSES))
+        .select_related("order")
+        .prefetch_related("persons")
+        .first()
+    )
+    if appeal is None:
+        raise NotFound("Diese Fahndung gibt es nicht oder sie ist nicht öffentlich.")
+    return PublicAppeal(appeal=appeal, closed=appeal.status in CLOSED_STATUSES)
+
+
+def public_page_state(*, slug: str) -> PageState | None:
+    row = (
+        Appeal.objects.filter(slug=slug)
+        .values_list("pk", "status", "updated_at", "close_reason")
+        .first()
+    )
+    return PageState(*row) if row else None
+
+
+def public_list_state() -> tuple[int, str]:
+    # Closing removes a row (count changes); publishing adds the newest updated_at.
+    agg = Appeal.objects.filter(status__in=PUBLIC_STATUSES).aggregate(n=Count("id"), last=Max("updated_at"))
+    return agg["n"], agg["last"].isoformat() if agg["last"] else "-"
+
+
+def public_images(*, appeal: Appeal, rendition: str = "website") -> list[Any]:
+    """Processed, approved renditions only (never originals, R15). Closed appeals: none."""
+    if appeal.status not in PUBLIC_STATUSES:
+        return []
+    try:
+        from fahndung.imaging.selectors import public_renditions_for_appeal
+    except (ImportError, AttributeError):
+        # The imaging contract is not installed yet: show no photo rather than fail.
+        return []
+    return list(public_renditions_for_appeal(appeal=appeal, rendition=rendition))
+
+
+def tip_form_template() -> str | None:
+    try:
+        get_template(TIP_FORM_TEMPLATE)
+    except TemplateDoesNotExist:
+        return None
+    return TIP_FORM_TEMPLATE

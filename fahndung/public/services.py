@@ -1,0 +1,68 @@
+"""Writes of the public side: only the page cache.
+
+Public surface:
+- ``public_cache_invalidate(*, appeal) -> None``   drop every cached rendering of the appeal's
+  page and of the list/feeds (call after publish/close/edit/rendition changes; safe to call
+  inside a transaction: it runs again after commit).
+- ``page_cache_key(*, slug, lang, status, updated_at, close_reason) -> str``
+- ``list_cache_key(*, name, lang, state, extra="") -> str``
+
+Correctness never depends on the call: every key contains the appeal's status and
+updated_at, which the page view reads from the database on every request, so a closed
+appeal can never be answered with the cached active page. The generation counter makes
+changes that do not touch the appeal row (e.g. a new approved rendition) visible at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from typing import Any
+
+from django.core.cache import cache
+from django.db import transaction
+
+_GEN_TTL = 30 * 86400
+_LIST_GEN = "public:gen:list"
+
+
+def _gen_key(slug: str) -> str:
+    return f"public:gen:{slug}"
+
+
+def _generation(key: str) -> int:
+    value = cache.get(key)
+    return int(value) if value is not None else 0
+
+
+def _bump(key: str) -> None:
+    cache.add(key, 0, timeout=_GEN_TTL)
+    try:
+        cache.incr(key)
+    except ValueError:  # evicted between add and incr
+        cache.set(key, 1, timeout=_GEN_TTL)
+
+
+def page_cache_key(*, slug: str, lang: str, status: str, updated_at: datetime, close_reason: str) -> str:
+    gen = _generation(_gen_key(slug))
+    raw = f"{slug}|{lang}|{status}|{updated_at.isoformat()}|{close_reason}|{gen}"
+    return "public:page:" + hashlib.sha256(raw.encode()).hexdigest()[:40]
+
+
+def list_cache_key(*, name: str, lang: str, state: Any, extra: str = "") -> str:
+    gen = _generation(_LIST_GEN)
+    raw = f"{name}|{lang}|{state}|{extra}|{gen}"
+    return "public:list:" + hashlib.sha256(raw.encode()).hexdigest()[:40]
+
+
+def public_cache_invalidate(*, appeal: Any) -> None:
+    slug = appeal.slug
+
+    def bump() -> None:
+        _bump(_gen_key(slug))
+        _bump(_LIST_GEN)
+
+    bump()
+    # A request between this call and the commit could re-cache the old content under the
+    # new generation; bumping again after commit closes that window.
+    transaction.on_commit(bump)

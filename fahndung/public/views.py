@@ -1,0 +1,196 @@
+"""Public pages under /fahndung/ (no login): list, appeal page / "erledigt" notice, RSS.
+
+The appeal page is built for a viral surge: one indexed query for the page's version
+(status, updated_at), then the rendered HTML comes from the cache; conditional requests
+are answered with 304 without rendering. The tip form is rendered per request and spliced
+in, because it may carry a CSRF token that must never be shared through the cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+from django.utils.http import http_date
+from django.views.decorators.http import require_safe
+
+from fahndung.appeals.choices import Kind
+from fahndung.core.errors import NotFound
+from fahndung.public import conf, presenters, selectors
+from fahndung.public.services import list_cache_key, page_cache_key
+
+TIP_FORM_MARKER = "<!--fahndung:tip-form-->"
+
+
+def _language(request: HttpRequest) -> str:
+    wanted = request.GET.get("lang", "")
+    codes = {code for code, _label in settings.LANGUAGES}
+    if wanted in codes:
+        return wanted
+    current = getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE)
+    return current if current in codes else settings.LANGUAGE_CODE
+
+
+def _cache_headers(response: HttpResponse, *, lang: str, etag: str, private: bool = False) -> HttpResponse:
+    scope = "private" if private else "public"
+    response["Cache-Control"] = (
+        f"{scope}, max-age={conf.PUBLIC_MAX_AGE}, stale-while-revalidate={conf.PUBLIC_SWR}"
+    )
+    response["ETag"] = etag
+    response["Content-Language"] = lang
+    patch_vary_headers(response, ("Accept-Language", "Cookie"))
+    return response
+
+
+def _etag(key: str) -> str:
+    return 'W/"' + hashlib.sha256(key.encode()).hexdigest()[:24] + '"'
+
+
+def _not_modified(request: HttpRequest, etag: str) -> bool:
+    header = request.headers.get("If-None-Match", "")
+    return bool(header) and (header.strip() == "*" or etag in [t.strip() for t in header.split(",")])
+
+
+def _base_context(lang: str, path: str) -> dict:
+    other = "en" if lang == "de" else "de"
+    return {
+        "lang": lang,
+        "ORG_NAME": settings.FAHNDUNG_ORG_NAME,
+        "other_lang": other,
+        "other_lang_url": f"{path}?lang={other}",
+        "lang_query": "" if lang == settings.LANGUAGE_CODE else f"?lang={lang}",
+        "og_image": settings.PUBLIC_BASE_URL + _static("public/og-neutral.png"),
+    }
+
+
+def _static(path: str) -> str:
+    from django.templatetags.static import static
+
+    return static(path)
+
+
+@require_safe
+def appeal_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    lang = _language(request)
+    state = selectors.public_page_state(slug=slug)
+    if state is None or not state.visible:
+        raise Http404("Fahndung nicht gefunden")
+    key = page_cache_key(
+        slug=slug, lang=lang, status=state.status, updated_at=state.updated_at,
+        close_reason=state.close_reason,
+    )
+    etag = _etag(key)
+    if _not_modified(request, etag):
+        return _cache_headers(HttpResponseNotModified(), lang=lang, etag=etag)
+
+    html = cache.get(key)
+    appeal = None
+    if html is None:
+        try:
+            found = selectors.public_appeal_get(slug=slug)
+        except NotFound:
+            raise Http404("Fahndung nicht gefunden") from None
+        appeal = found.appeal
+        with translation.override(lang):
+            html = _render_detail(request, found, lang)
+        cache.set(key, html, timeout=conf.PUBLIC_PAGE_CACHE)
+
+    private = False
+    if TIP_FORM_MARKER in html:
+        fragment = ""
+        template = selectors.tip_form_template()
+        if template:
+            if appeal is None:
+                appeal = selectors.public_appeal_get(slug=slug).appeal
+            with translation.override(lang):
+                fragment = render_to_string(template, {"appeal": appeal}, request=request)
+            # A CSRF token in the form makes the response personal: no shared caches.
+            private = bool(request.META.get("CSRF_COOKIE_NEEDS_UPDATE"))
+        html = html.replace(TIP_FORM_MARKER, fragment, 1)
+
+    response = HttpResponse(html)
+    response["Last-Modified"] = http_date(state.updated_at.timestamp())
+    return _cache_headers(response, lang=lang, etag=etag, private=private)
+
+
+def _render_detail(request: HttpRequest, found: selectors.PublicAppeal, lang: str) -> str:
+    appeal = found.appeal
+    context = _base_context(lang, request.path)
+    canonical = f"{settings.PUBLIC_BASE_URL}/fahndung/{appeal.slug}/"
+    context.update({"appeal": appeal, "canonical_url": canonical})
+    if found.closed:
+        notice = presenters.closed_notice(appeal)
+        context.update({"notice": notice, "og_title": notice.headline, "og_description": notice.text})
+        return render_to_string("public/closed.html", context)
+    persons = [
+        {"role": p.get_role_display(), "fields": presenters.person_public_fields(p, appeal)}
+        for p in appeal.persons.all()
+    ]
+    images = selectors.public_images(appeal=appeal)
+    context.update({
+        "headline": presenters.headline(appeal.kind),
+        "summary": presenters.appeal_summary(appeal),
+        "subject": presenters.appeal_subject(appeal),
+        "danger_notice": presenters.danger_notice() if appeal.is_dangerous else "",
+        "witness_notice": presenters.witness_notice() if appeal.kind == Kind.WITNESS else "",
+        "persons": persons,
+        "images": images,
+        "click_to_reveal": appeal.kind == Kind.UNKNOWN_DEAD,
+        "time_text": presenters.appeal_time_text(appeal),
+        "place_text": presenters.place_text(appeal),
+        "reward_text": presenters.reward_text(appeal),
+        "hotline": appeal.hotline or settings.FAHNDUNG_DEFAULT_HOTLINE,
+        "show_offence": appeal.kind not in (Kind.MISSING, Kind.UNKNOWN_DEAD),
+        "tip_form_marker": TIP_FORM_MARKER,
+        "og_title": presenters.appeal_summary(appeal),
+        "og_description": presenters.appeal_summary(appeal),
+    })
+    return render_to_string("public/detail.html", context)
+
+
+@require_safe
+def appeal_list(request: HttpRequest) -> HttpResponse:
+    lang = _language(request)
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in Kind.values else ""
+    page_number = request.GET.get("page", "1")
+    state = selectors.public_list_state()
+    key = list_cache_key(name="list", lang=lang, state=state, extra=f"{kind}|{page_number}")
+    etag = _etag(key)
+    if _not_modified(request, etag):
+        return _cache_headers(HttpResponseNotModified(), lang=lang, etag=etag)
+    html = cache.get(key)
+    if html is None:
+        with translation.override(lang):
+            html = _render_list(request, lang, kind, page_number)
+        cache.set(key, html, timeout=conf.PUBLIC_PAGE_CACHE)
+    return _cache_headers(HttpResponse(html), lang=lang, etag=etag)
+
+
+def _render_list(request: HttpRequest, lang: str, kind: str, page_number: str) -> str:
+    paginator = Paginator(selectors.public_appeal_list(kind=kind or None), conf.PUBLIC_PAGE_SIZE)
+    page = paginator.get_page(page_number)
+    cards = [
+        {
+            "appeal": a,
+            "headline": presenters.headline(a.kind),
+            "summary": presenters.appeal_summary(a),
+            "is_dangerous": a.is_dangerous,
+        }
+        for a in page.object_list
+    ]
+    context = _base_context(lang, request.path)
+    kinds = presenters.kind_labels()
+    context.update({
+        "cards": cards, "page": page, "kind": kind, "kinds": kinds,
+        "canonical_url": f"{settings.PUBLIC_BASE_URL}/fahndung/",
+        "og_title": settings.FAHNDUNG_ORG_NAME,
+        "og_description": translation.gettext("Aktuelle Öffentlichkeitsfahndungen der Polizei"),
+    })
+    return render_to_string("public/list.html", context)
