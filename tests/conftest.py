@@ -32,8 +32,11 @@ def _media_in_tmp(settings, tmp_path):
     from django.core.files.storage import storages
 
     storages._storages = {}
+    from django.core.cache import cache
+
     from fahndung.celery import app
 
+    cache.clear()  # rate-limit counters and page caches must not leak between tests
     app.conf.task_always_eager = True
     yield
     storages._storages = {}

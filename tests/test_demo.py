@@ -1,0 +1,71 @@
+"""The first README command: `manage.py demo` brings the whole system up and Ctrl-C stops it."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.plugins.services import free_port
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _get(url: str) -> tuple[int, bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - loopback only
+            return response.status, response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read()
+
+
+@pytest.mark.slow
+def test_demo_starts_all_processes_answers_http_and_stops_on_ctrl_c(tmp_path):
+    port, fake_port = free_port(), free_port()
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "CELERY_BROKER_URL", "FAHNDUNG_CACHE_URL"}}
+    env.update({"FAHNDUNG_VAR_DIR": str(tmp_path / "var"), "FAHNDUNG_MEDIA_ROOT": str(tmp_path / "media"),
+                "FAHNDUNG_PRIVATE_MEDIA_ROOT": str(tmp_path / "private")})
+    log = (tmp_path / "demo.log").open("w")
+    proc = subprocess.Popen(
+        [sys.executable, "manage.py", "demo", "--port", str(port), "--fake-port", str(fake_port)],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 90
+        status = None
+        while time.monotonic() < deadline:
+            try:
+                status, body = _get(f"http://127.0.0.1:{port}/fahndung/")
+                if status == 200:
+                    break
+            except OSError:
+                pass
+            assert proc.poll() is None, (tmp_path / "demo.log").read_text()
+            time.sleep(0.5)
+        assert status == 200, (tmp_path / "demo.log").read_text()
+        feed_status, feed = _get(f"http://127.0.0.1:{port}/api/v1/public/appeals/")
+        assert feed_status == 200
+        assert "Königstraße" in json.dumps(json.loads(feed), ensure_ascii=False)
+        login_status, _ = _get(f"http://127.0.0.1:{port}/accounts/login/")
+        assert login_status == 200
+        output = (tmp_path / "demo.log").read_text()
+        for account in ("investigator", "investigator2", "press", "press2", "liaison", "admin"):
+            assert f"  {account} " in output
+    finally:
+        os.killpg(proc.pid, signal.SIGINT)
+        try:
+            proc.wait(40)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            raise
+    assert proc.returncode is not None
+    time.sleep(1)
+    leftovers = subprocess.run(["pgrep", "-f", f"runserver 127.0.0.1:{port}"], capture_output=True, text=True).stdout
+    assert leftovers.strip() == ""
