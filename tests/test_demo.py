@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def _get(url: str) -> tuple[int, bytes]:
     try:
-        with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - loopback only
+        with urllib.request.urlopen(url, timeout=5) as response:
             return response.status, response.read()
     except urllib.error.HTTPError as exc:
         return exc.code, exc.read()
@@ -42,7 +42,7 @@ def test_demo_starts_all_processes_answers_http_and_stops_on_ctrl_c(tmp_path):
         status = None
         while time.monotonic() < deadline:
             try:
-                status, body = _get(f"http://127.0.0.1:{port}/fahndung/")
+                status, _body = _get(f"http://127.0.0.1:{port}/fahndung/")
                 if status == 200:
                     break
             except OSError:
