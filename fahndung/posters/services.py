@@ -1,0 +1,90 @@
+"""Poster services: appeal → PosterData → PDF, for staff only.
+
+Public surface:
+- ``POSTER_FORMATS`` = ("a4", "a3")
+- ``poster_data_for_appeal(*, appeal, page_size="a4") -> PosterData``   (German; only
+  published fields, via fahndung.public.presenters, so poster and page never disagree)
+- ``poster_render(*, actor, appeal_id, page_size="a4") -> tuple[bytes, str]``
+  PDF bytes and a download filename; NotFound outside the actor's scope or unless the
+  appeal is published (a closed appeal has no poster any more, R8); ValidationFailed on a
+  bad format. Every download is an audited disclosure (R18).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.utils import translation
+
+from fahndung.appeals.choices import Kind, Status
+from fahndung.appeals.models import Appeal
+from fahndung.appeals.selectors import appeal_get
+from fahndung.core.audit import audit_record
+from fahndung.core.errors import NotFound, ValidationFailed
+from fahndung.posters.render import PosterData, render_poster
+from fahndung.public import presenters
+
+POSTER_FORMATS = ("a4", "a3")
+
+
+def _poster_photo_paths(appeal: Appeal) -> tuple[str, ...]:
+    """Processed poster renditions from the imaging contract; none while it is missing."""
+    try:
+        from fahndung.imaging.selectors import rendition_file_path
+    except (ImportError, AttributeError):
+        return ()
+    # R14: images of the dead are click-to-reveal online and never on a poster.
+    if appeal.kind == Kind.UNKNOWN_DEAD:
+        return ()
+    return tuple(str(p) for p in rendition_file_path(appeal=appeal, rendition="poster"))
+
+
+def poster_data_for_appeal(*, appeal: Appeal, page_size: str = "a4") -> PosterData:
+    with translation.override("de"):
+        details: list[tuple[str, str]] = []
+        multiple = appeal.persons.count() > 1
+        for index, person in enumerate(appeal.persons.all(), start=1):
+            for field in presenters.person_public_fields(person, appeal):
+                label = f"{field.label} ({index})" if multiple else field.label
+                details.append((label, field.value))
+        place = presenters.place_text(appeal)
+        when = presenters.appeal_time_text(appeal)
+        if appeal.kind not in (Kind.MISSING, Kind.UNKNOWN_DEAD) and appeal.offence:
+            details.insert(0, ("Straftat", appeal.offence))
+        if place:
+            details.insert(1 if details and details[0][0] == "Straftat" else 0, ("Ort", place))
+        if when:
+            details.insert(2 if len(details) > 1 and details[1][0] == "Ort" else 1, ("Zeit", when))
+        return PosterData(
+            headline=presenters.headline(appeal.kind),
+            url=f"{settings.PUBLIC_BASE_URL}/fahndung/{appeal.slug}/",
+            org_name=settings.FAHNDUNG_ORG_NAME,
+            case_reference=appeal.file_number_police,
+            hotline=appeal.hotline or settings.FAHNDUNG_DEFAULT_HOTLINE,
+            subject=presenters.appeal_subject(appeal),
+            facts=appeal.public_facts,
+            details=tuple(details),
+            reward=presenters.reward_text(appeal),
+            danger_notice=presenters.danger_notice() if appeal.is_dangerous else None,
+            witness_notice=presenters.witness_notice() if appeal.kind == Kind.WITNESS else None,
+            photo_paths=_poster_photo_paths(appeal),
+            page_size=page_size,
+        )
+
+
+def poster_render(*, actor: Any, appeal_id: int | str, page_size: str = "a4") -> tuple[bytes, str]:
+    page_size = (page_size or "a4").lower()
+    if page_size not in POSTER_FORMATS:
+        raise ValidationFailed(
+            "Unbekanntes Plakatformat – bitte A4 oder A3 wählen.", fields={"format": ["a4 oder a3"]}
+        )
+    appeal = appeal_get(user=actor, pk=appeal_id)
+    if appeal.status != Status.PUBLISHED:
+        raise NotFound("Plakate gibt es nur für veröffentlichte Fahndungen.")
+    pdf = render_poster(poster_data_for_appeal(appeal=appeal, page_size=page_size))
+    audit_record(
+        actor=actor, action="poster.download", obj=appeal, appeal_id=appeal.pk,
+        detail={"format": page_size, "version": appeal.version},
+    )
+    return pdf, f"fahndung-{appeal.slug}-{page_size}.pdf"
