@@ -14,6 +14,7 @@ Public surface:
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import httpx
@@ -23,6 +24,8 @@ from requests.adapters import HTTPAdapter
 from fahndung.core.env import env_int
 
 USER_AGENT = "Fahndung/1.0 (+police appeal publisher)"
+# httpx logs every URL at INFO; Graph API URLs carry access tokens as query parameters.
+logging.getLogger("httpx").setLevel(logging.WARNING)
 
 
 class OutboundError(Exception):

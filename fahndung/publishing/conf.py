@@ -22,7 +22,7 @@ from fahndung.core.env import env_bool, env_int
 PLATFORM_FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "x": (
         ("CONSUMER_KEY", "CONSUMER_SECRET", "ACCESS_TOKEN", "ACCESS_SECRET"),
-        ("API_BASE", "UPLOAD_BASE", "USER_ID", "LABEL"),
+        ("API_BASE", "UPLOAD_BASE", "MEDIA_API", "LABEL"),
     ),
     "facebook": (("PAGE_ID", "TOKEN"), ("GRAPH_BASE", "LABEL")),
     "instagram": (("USER_ID", "TOKEN"), ("GRAPH_BASE", "CAN_DELETE", "LABEL")),

@@ -3,7 +3,7 @@
 Public surface:
   Capabilities(can_delete, can_edit, can_disable_comments, needs_public_image_url, manual)
   MediaItem(data, mime_type, alt_text, public_url)
-  Payload(text, link, media, idempotency_key, alt_text)
+  Payload(text, link, idempotency_key, media, created_at)
   RemoteRef(external_id, url)
   AdapterError(message, permanent, retry_after, http_status)
   Adapter (Protocol): publish(payload) -> RemoteRef, withdraw(ref) -> None,
@@ -17,6 +17,7 @@ AdapterError whose `permanent` flag decides whether the task retries.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Protocol, runtime_checkable
 
 
@@ -43,6 +44,8 @@ class Payload:
     link: str
     idempotency_key: str
     media: tuple[MediaItem, ...] = field(default_factory=tuple)
+    # Stable across retries (the publication's creation time); Bluesky derives its rkey from it.
+    created_at: datetime | None = None
 
 
 @dataclass(frozen=True)

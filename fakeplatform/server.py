@@ -1,0 +1,181 @@
+"""HTTP plumbing of the fake platform server (stdlib only, no Django).
+
+Platform prefixes: /x, /graph/v23.0, /mastodon, /bsky, /linkedin (see platforms.py).
+Control API (JSON):
+  GET  /_control/health                -> {"ok": true}
+  GET  /_control/posts[?platform=x&live=1]  -> {"posts": [...]}
+  GET  /_control/deletes               -> {"<post id>": <number of delete calls>}
+  GET  /_control/requests              -> recent requests (method, path, platform, status)
+  POST /_control/faults  {platform, status?, delay?, after?, count?, seconds?, method?,
+                          path_contains?, reset_in?}   (platform "*" matches all)
+  GET  /_control/faults, DELETE /_control/faults
+  POST /_control/reset                 -> forget everything
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from fakeplatform.platforms import ROUTES, Req, Resp, graph_platform
+from fakeplatform.store import Fault, Store
+
+_FAULT_FIELDS = {"platform", "status", "delay", "after", "count", "seconds", "method", "path_contains", "reset_in"}
+
+
+def _fault_response(fault: Fault) -> Resp:
+    status = int(fault.status or 500)
+    headers: dict[str, str] = {}
+    if status == 429:
+        reset = int(time.time()) + fault.reset_in
+        headers = {"x-rate-limit-limit": "200", "x-rate-limit-remaining": "0",
+                   "x-rate-limit-reset": str(reset), "Retry-After": str(fault.reset_in)}
+    body = {401: {"error": "unauthorized", "message": "Invalid or expired token"},
+            429: {"error": "rate_limited", "message": "Too Many Requests"}}.get(
+        status, {"error": "server_error", "message": f"Injected HTTP {status}"})
+    return Resp(status, body, headers)
+
+
+class Handler(BaseHTTPRequestHandler):
+    server: FakePlatformHTTPServer
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # one small response must not wait 40 ms for a delayed ACK
+
+    def log_message(self, format: str, *args: Any) -> None:  # keep test output quiet
+        return
+
+    def _dispatch(self) -> None:
+        url = urlsplit(self.path)
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        store = self.server.store
+        if url.path.startswith("/_control/"):
+            self._send(self._control(url.path, parse_qs(url.query), body))
+            return
+        for prefix, (platform, handler) in ROUTES.items():
+            if url.path == prefix or url.path.startswith(prefix + "/"):
+                rel = url.path[len(prefix):] or "/"
+                base = f"http://{self.headers.get('Host', 'localhost')}{prefix}"
+                if platform == "graph":
+                    version = re.match(r"^/v\d+\.\d+", rel)
+                    if version:
+                        base += version.group(0)
+                        rel = rel[version.end():] or "/"
+                    platform = graph_platform(store, rel)
+                req = Req(self.command, rel, parse_qs(url.query, keep_blank_values=True), headers, body, base)
+                fault = store.take_fault(platform, self.command, rel)
+                if fault and fault.delay and not fault.after:
+                    time.sleep(fault.delay)
+                resp = _fault_response(fault) if fault and fault.status else handler(store, req)
+                if fault and fault.delay and fault.after:
+                    time.sleep(fault.delay)  # the platform acted, but the answer arrives late
+                with store.lock:
+                    store.requests.append({"method": self.command, "path": url.path, "platform": platform,
+                                           "status": resp.status, "at": time.time()})
+                    del store.requests[:-500]
+                self._send(resp)
+                return
+        self._send(Resp(404, {"error": "unknown platform prefix"}))
+
+    def _control(self, path: str, query: dict[str, list[str]], body: bytes) -> Resp:
+        store = self.server.store
+        name = path.removeprefix("/_control/").strip("/")
+        if name == "health":
+            return Resp(200, {"ok": True})
+        if name == "reset" and self.command == "POST":
+            store.reset()
+            return Resp(200, {"ok": True})
+        if name == "posts":
+            platform = (query.get("platform") or [""])[-1]
+            live = (query.get("live") or ["0"])[-1] in ("1", "true")
+            return Resp(200, {"posts": store.snapshot(platform, include_deleted=not live)})
+        if name == "deletes":
+            with store.lock:
+                return Resp(200, dict(store.delete_calls))
+        if name == "requests":
+            with store.lock:
+                return Resp(200, {"requests": list(store.requests)})
+        if name == "faults":
+            if self.command == "POST":
+                try:
+                    data = json.loads(body or b"{}")
+                    fault = Fault(**{k: v for k, v in data.items() if k in _FAULT_FIELDS})
+                except (ValueError, TypeError) as exc:
+                    return Resp(400, {"error": str(exc)})
+                with store.lock:
+                    store.faults.append(fault)
+                return Resp(201, fault.as_dict())
+            if self.command == "DELETE":
+                with store.lock:
+                    store.faults.clear()
+                return Resp(200, {"ok": True})
+            with store.lock:
+                return Resp(200, {"faults": [f.as_dict() for f in store.faults if f.active()]})
+        return Resp(404, {"error": "unknown control endpoint"})
+
+    def _send(self, resp: Resp) -> None:
+        payload = b"" if resp.body is None else json.dumps(resp.body).encode("utf-8")
+        try:
+            self.send_response(resp.status)
+            for key, value in resp.headers.items():
+                self.send_header(key, value)
+            if resp.body is not None:
+                self.send_header("Content-Type", "application/json; charset=utf-8")
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            if payload:
+                self.wfile.write(payload)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client gave up (timeout test); the operation itself already happened
+
+    do_GET = do_POST = do_DELETE = do_PUT = do_PATCH = _dispatch
+
+
+class FakePlatformHTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, address: tuple[str, int], store: Store | None = None) -> None:
+        super().__init__(address, Handler)
+        self.store = store or Store()
+
+
+class FakePlatform:
+    """A running fake server in a background thread (tests); `.url`, `.store`, `.stop()`."""
+
+    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.httpd = FakePlatformHTTPServer((host, port))
+        self.host, self.port = self.httpd.server_address[:2]
+        self.url = f"http://{self.host}:{self.port}"
+        self.store = self.httpd.store
+        self._thread = threading.Thread(target=self.httpd.serve_forever, name="fakeplatform", daemon=True)
+
+    def start(self) -> FakePlatform:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+    def add_fault(self, platform: str, **kwargs: Any) -> Fault:
+        fault = Fault(platform=platform, **kwargs)
+        with self.store.lock:
+            self.store.faults.append(fault)
+        return fault
+
+    def posts(self, platform: str = "", live: bool = False) -> list[dict[str, Any]]:
+        return self.store.snapshot(platform, include_deleted=not live)
+
+    def delete_calls(self) -> dict[str, int]:
+        with self.store.lock:
+            return dict(self.store.delete_calls)
+
+    def reset(self) -> None:
+        self.store.reset()
