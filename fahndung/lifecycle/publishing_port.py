@@ -1,0 +1,128 @@
+"""The only place where lifecycle talks to the publishing app.
+
+Everything goes through publishing's public services/selectors, imported lazily so
+that lifecycle imports cleanly while publishing evolves and so that tests can swap
+the implementation. Publications are identified by id.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+logger = logging.getLogger(__name__)
+
+WITHDRAWN = "withdrawn"
+# Publication states in which nothing can be visible on the platform yet; withdrawing
+# them is a bookkeeping step the publishing service performs without a remote call.
+NOTHING_ONLINE = frozenset({"pending", "failed"})
+
+
+@dataclass(frozen=True)
+class PublicationInfo:
+    id: int
+    appeal_id: int
+    platform: str
+    account: str
+    account_label: str
+    channel: str
+    state: str
+    desired_state: str
+    external_url: str
+    text: str
+    verified_absent_at: Any
+    withdrawn_at: Any
+    confirmed_by_id: int | None
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.state == WITHDRAWN
+
+
+def _info(pub: Any) -> PublicationInfo:
+    return PublicationInfo(
+        id=pub.pk, appeal_id=pub.appeal_id, platform=pub.platform, account=pub.account,
+        account_label=getattr(pub, "account_label", "") or pub.account, channel=pub.channel,
+        state=pub.state, desired_state=pub.desired_state, external_url=pub.external_url or "",
+        text=pub.text or "", verified_absent_at=pub.verified_absent_at, withdrawn_at=pub.withdrawn_at,
+        confirmed_by_id=pub.confirmed_by_id,
+    )
+
+
+def _selectors():
+    from fahndung.publishing import selectors
+
+    return selectors
+
+
+def _services():
+    from fahndung.publishing import services
+
+    return services
+
+
+def publications_for_appeal(*, appeal_id: int) -> list[PublicationInfo]:
+    from fahndung.appeals.models import Appeal
+
+    appeal = Appeal.objects.get(pk=appeal_id)
+    return [_info(p) for p in _selectors().publications_for_appeal(appeal=appeal)]
+
+
+def publication_get(*, publication_id: int) -> PublicationInfo | None:
+    from fahndung.publishing.models import Publication
+
+    pub = Publication.objects.filter(pk=publication_id).first()
+    return _info(pub) if pub is not None else None
+
+
+def publications_diverging_withdrawn() -> list[PublicationInfo]:
+    """Publications that should be withdrawn but are not (yet)."""
+    return [_info(p) for p in _selectors().publications_diverging() if p.desired_state == WITHDRAWN]
+
+
+def publications_request_withdrawal(*, appeal: Any, actor: Any) -> list[PublicationInfo]:
+    """Set desired_state="withdrawn" on every publication of the appeal (inside the
+    caller's transaction) and return them."""
+    services = _services()
+    setter = getattr(services, "publications_desire_withdrawn", None)
+    if setter is not None:
+        setter(appeal=appeal, actor=actor)
+    else:
+        # The publishing app has no bulk setter yet; desired_state is a plain
+        # column without side effects, so a guarded update keeps closing atomic.
+        from fahndung.publishing.models import Publication
+
+        Publication.objects.filter(appeal_id=appeal.pk).exclude(desired_state=WITHDRAWN).update(
+            desired_state=WITHDRAWN
+        )
+    return publications_for_appeal(appeal_id=appeal.pk)
+
+
+def can_delete_by_api(pub: PublicationInfo) -> bool:
+    if pub.channel != "api":
+        return False
+    try:
+        from fahndung.publishing.adapters.registry import capabilities_for
+
+        caps = capabilities_for(pub.platform)
+    except Exception:  # unknown platform or broken config: a person must look at it
+        logger.warning("no capabilities for platform %s", pub.platform)
+        return False
+    return bool(caps.can_delete) and not bool(getattr(caps, "manual", False))
+
+
+def withdraw(*, publication_id: int) -> PublicationInfo | None:
+    """Run publishing's withdraw (remote check, delete, verify). Raises AdapterError."""
+    _services().publication_withdraw(publication_id=publication_id)
+    return publication_get(publication_id=publication_id)
+
+
+def mark_withdrawn_manually(*, publication_id: int, actor: Any, note: str) -> None:
+    _services().publication_mark_withdrawn_manually(publication_id=publication_id, actor=actor, note=note)
+
+
+def adapter_error_class() -> type[Exception]:
+    from fahndung.publishing.adapters.base import AdapterError
+
+    return AdapterError
