@@ -20,21 +20,27 @@ def error_body(code: str, message: str, fields: dict | None = None) -> dict:
     return {"error": {"code": code, "message": message, "fields": fields or {}}}
 
 
-def _flatten(detail) -> dict[str, list[str]]:
+def _join(prefix: str, key) -> str:
+    key = str(key)
+    if key.isdigit():
+        return f"{prefix}[{key}]"
+    return f"{prefix}.{key}" if prefix else key
+
+
+def _flatten(detail, prefix: str = "") -> dict[str, list[str]]:
+    """Nested DRF errors → {"persons[0].age_min": ["..."]} (one level of keys per field path)."""
+    out: dict[str, list[str]] = {}
     if isinstance(detail, dict):
-        out: dict[str, list[str]] = {}
         for key, value in detail.items():
-            if isinstance(value, dict):
-                for sub, msgs in _flatten(value).items():
-                    out[f"{key}.{sub}"] = msgs
-            elif isinstance(value, list) and value and isinstance(value[0], dict):
-                for i, item in enumerate(value):
-                    for sub, msgs in _flatten(item).items():
-                        out[f"{key}[{i}].{sub}"] = msgs
-            else:
-                out[key] = [str(v) for v in (value if isinstance(value, list) else [value])]
-        return out
-    return {"non_field_errors": [str(v) for v in (detail if isinstance(detail, list) else [detail])]}
+            out.update(_flatten(value, _join(prefix, key)))
+    elif isinstance(detail, list) and any(isinstance(v, dict | list) for v in detail):
+        for index, value in enumerate(detail):
+            if value:
+                out.update(_flatten(value, _join(prefix, index)))
+    else:
+        messages = detail if isinstance(detail, list) else [detail]
+        out[prefix or "non_field_errors"] = [str(m) for m in messages]
+    return out
 
 
 def exception_handler(exc, context):

@@ -157,6 +157,10 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("FAHNDUNG_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "fahndung" / "static"]
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# In development whitenoise serves straight from the app static folders.
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
 # Public media: processed renditions only. Private media: originals, tip uploads.
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("FAHNDUNG_MEDIA_ROOT", str(BASE_DIR / "media")))
