@@ -146,7 +146,7 @@ class AppealListCreateApi(APIView):
 class AppealDetailApi(APIView):
     @extend_schema(responses=AppealOutputSerializer)
     def get(self, request, pk: int):
-        appeal = selectors.appeal_get(user=request.user, pk=pk)
+        appeal = services.appeal_open(actor=request.user, appeal_id=pk)
         return Response(AppealOutputSerializer(appeal, context={"request": request}).data)
 
     @extend_schema(request=AppealInputSerializer, responses=AppealOutputSerializer)

@@ -497,3 +497,10 @@ def appeal_delete(*, actor: Any, appeal_id: int) -> None:
         for photo in appeal.photos.all():
             photo.original.delete(save=False)
         appeal.delete()
+
+
+def appeal_open(*, actor: Any, appeal_id: int) -> Appeal:
+    """Read an appeal's full record (incl. withheld facts and sensitive person data) and log the view (R18)."""
+    appeal = appeal_get(user=actor, pk=appeal_id)
+    audit_record(actor=actor, action="appeal.view", obj=appeal, appeal_id=appeal.pk)
+    return appeal

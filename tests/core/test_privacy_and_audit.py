@@ -82,3 +82,9 @@ def test_env_helpers(monkeypatch, tmp_path):
     secret.write_text("s3cret\n")
     monkeypatch.setenv("X_SECRET_FILE", str(secret))
     assert env_secret("X_SECRET") == "s3cret"
+
+
+@pytest.mark.django_db
+def test_reading_an_appeal_record_is_audited(appeal, investigator, api_as):
+    assert api_as(investigator).get(f"/api/v1/appeals/{appeal.pk}/").status_code == 200
+    assert AuditEvent.objects.filter(appeal_id=appeal.pk, action="appeal.view", actor=investigator).count() == 1
