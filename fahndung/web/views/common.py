@@ -1,0 +1,55 @@
+"""Shared helpers of the staff views: turning service errors into German page messages.
+
+Public surface: ``service_errors`` (decorator), ``redirect_back``, ``wants_json``,
+``error_payload``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from fahndung.core.errors import ApplicationError, NotFound, PermissionDenied
+
+
+def wants_json(request: HttpRequest) -> bool:
+    return "application/json" in request.headers.get("Accept", "") or request.headers.get("X-Requested-With") == "fetch"
+
+
+def error_payload(exc: ApplicationError) -> dict[str, Any]:
+    return {"error": {"code": exc.code, "message": exc.message, "fields": exc.fields}}
+
+
+def redirect_back(request: HttpRequest, fallback: str) -> HttpResponseRedirect:
+    target = request.POST.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return HttpResponseRedirect(target)
+    return HttpResponseRedirect(fallback)
+
+
+def service_errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """NotFound → 404 page, PermissionDenied → 403 page; any other domain error on a POST
+    becomes a German error message on the page we came from (never a 500)."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound as exc:
+            raise Http404(exc.message) from exc
+        except PermissionDenied as exc:
+            if request.method == "POST":
+                messages.error(request, exc.message)
+                return redirect_back(request, request.path)
+            raise DjangoPermissionDenied(exc.message) from exc
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+            return redirect_back(request, request.path)
+
+    return wrapped

@@ -1,0 +1,24 @@
+"""Press-office review queue: submitted appeals waiting for approval."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from fahndung.accounts.decorators import staff_required
+from fahndung.appeals.choices import Status
+from fahndung.appeals.selectors import appeal_list
+from fahndung.web.deadlines import expiry_deadline, order_deadline
+
+
+@staff_required
+def review_queue(request: HttpRequest) -> HttpResponse:
+    qs = appeal_list(user=request.user, status=Status.SUBMITTED).order_by("submitted_at", "id")
+    rows = [
+        {"appeal": a, "order": order_deadline(a), "expiry": expiry_deadline(a),
+         "approvals": a.approvals.filter(version=a.version).count(),
+         "needed": 2 if a.needs_second_approver else 1,
+         "own": request.user.pk in (a.owner_id, a.submitted_by_id)}
+        for a in qs.select_related("submitted_by")
+    ]
+    return render(request, "web/review_queue.html", {"rows": rows})
