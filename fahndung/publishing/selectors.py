@@ -1,0 +1,77 @@
+"""Reads of the publishing area.
+
+Public surface:
+  publications_for_appeal(*, appeal) -> QuerySet[Publication]
+  publications_diverging() -> QuerySet[Publication]   desired != actual (takedown/publish work)
+  publications_due_for_dispatch(*, now, lease_before) -> list[int]
+  publication_get(*, user, pk) -> Publication          scoped via the appeal's visibility
+  publication_attempts(*, publication) -> QuerySet[PublicationAttempt]
+  manual_tasks_open(*, user) -> QuerySet[ManualPublishTask]
+  post_variants_for_appeal(*, appeal) -> QuerySet[PostVariant]
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from fahndung.accounts.roles import ADMIN, PRESS_OFFICE, roles_of
+from fahndung.core.errors import NotFound
+from fahndung.publishing.models import (
+    ManualPublishTask,
+    PostVariant,
+    Publication,
+    PublicationAttempt,
+)
+from fahndung.publishing.states import Channel, Desired, State
+
+
+def publications_for_appeal(*, appeal: Any) -> QuerySet[Publication]:
+    return Publication.objects.filter(appeal=appeal).order_by("platform", "account")
+
+
+def publications_diverging() -> QuerySet[Publication]:
+    withdraw_side = Q(desired_state=Desired.WITHDRAWN) & ~Q(state=State.WITHDRAWN)
+    publish_side = Q(desired_state=Desired.PUBLISHED) & ~Q(state__in=[State.PUBLISHED, State.AWAITING_MANUAL])
+    return Publication.objects.filter(withdraw_side | publish_side).select_related("appeal").order_by("id")
+
+
+def publications_due_for_dispatch(*, now: datetime, lease_before: datetime) -> list[int]:
+    due = Q(state=State.PENDING, desired_state=Desired.PUBLISHED) & (
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+    )
+    stuck = Q(state=State.PUBLISHING, updated_at__lte=lease_before)
+    return list(
+        Publication.objects.filter(channel=Channel.API).filter(due | stuck).order_by("id").values_list("id", flat=True)[:500]
+    )
+
+
+def publication_get(*, user: Any, pk: int | str) -> Publication:
+    from fahndung.appeals.selectors import appeal_visibility_q
+
+    try:
+        publication = Publication.objects.select_related("appeal").get(pk=int(pk))
+    except (Publication.DoesNotExist, ValueError, TypeError):
+        raise NotFound("Veröffentlichung nicht gefunden.") from None
+    from fahndung.appeals.models import Appeal
+
+    if not Appeal.objects.filter(appeal_visibility_q(user), pk=publication.appeal_id).exists():
+        raise NotFound("Veröffentlichung nicht gefunden.")
+    return publication
+
+
+def publication_attempts(*, publication: Publication) -> QuerySet[PublicationAttempt]:
+    return publication.attempt_rows.order_by("-at", "-id")
+
+
+def manual_tasks_open(*, user: Any) -> QuerySet[ManualPublishTask]:
+    if not (getattr(user, "is_superuser", False) or roles_of(user) & {PRESS_OFFICE, ADMIN}):
+        return ManualPublishTask.objects.none()
+    return (ManualPublishTask.objects.filter(status=ManualPublishTask.Status.OPEN)
+            .select_related("publication", "publication__appeal").order_by("created_at", "id"))
+
+
+def post_variants_for_appeal(*, appeal: Any) -> QuerySet[PostVariant]:
+    return PostVariant.objects.filter(appeal=appeal).order_by("platform")

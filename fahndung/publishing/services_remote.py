@@ -1,0 +1,300 @@
+"""The engine that talks to platforms: publish one publication, withdraw one publication.
+
+Rules: never hold a row lock during a remote call (lock, decide, mark, commit; call;
+lock again, re-check, record). Every remote call is an attempt row. Transient errors
+leave the row due again later (backoff); permanent ones end in failed/withdraw_failed.
+
+Idempotency of publish: the external id is stored in the same transaction that ends the
+call; if a previous attempt may have reached the platform without us learning the id
+(timeout, worker crash), `find_existing` asks the platform first (Mastodon honours our
+Idempotency-Key, Bluesky uses a deterministic record key, others are searched for the
+same text) – a retried publish never creates a second post.
+
+Late publish: if the appeal was closed while the call was running (desired_state became
+"withdrawn"), the fresh post is withdrawn immediately.
+
+Public surface: publication_dispatch, publication_withdraw, DispatchOutcome, WithdrawOutcome.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db import transaction
+
+from fahndung.core import clock
+from fahndung.core.audit import audit_record
+from fahndung.core.errors import NotFound
+from fahndung.publishing import conf
+from fahndung.publishing.adapters.base import AdapterError, MediaItem, Payload, RemoteRef
+from fahndung.publishing.models import ManualPublishTask, Publication, PublicationAttempt
+from fahndung.publishing.states import Channel, Desired, State
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class DispatchOutcome:
+    status: str  # published | retry | failed | noop | cancelled | withdrawn
+    retry_in: float | None = None
+    error: str = ""
+
+
+@dataclass(frozen=True)
+class WithdrawOutcome:
+    status: str  # withdrawn | already_withdrawn | manual_required | in_flight
+    publication_id: int
+    verified: bool = False
+
+
+def _locked(publication_id: int) -> Publication:
+    try:
+        return Publication.objects.select_for_update().get(pk=publication_id)
+    except Publication.DoesNotExist:
+        raise NotFound("Veröffentlichung nicht gefunden.") from None
+
+
+def _transition(publication: Publication, target: str, note: str = "") -> None:
+    from fahndung.publishing.services import publication_transition
+
+    publication_transition(publication, target, note=note)
+
+
+def _recorder(publication_id: int):
+    def record(operation: str, status: int | None, duration_ms: int, outcome: str, error: str) -> None:
+        PublicationAttempt.objects.create(
+            publication_id=publication_id, operation=operation, at=clock.now(), duration_ms=duration_ms,
+            outcome=outcome, http_status=status, error=error,
+        )
+    return record
+
+
+def _adapter(publication: Publication):
+    from fahndung.publishing.adapters.registry import adapter_for
+
+    adapter = adapter_for(publication.account)
+    adapter.recorder = _recorder(publication.pk)
+    return adapter
+
+
+def _media(publication: Publication) -> tuple[MediaItem, ...]:
+    """Processed, approved renditions when the R7 override allows images; else none.
+    Reads the imaging area's selector when it exists (link-only otherwise)."""
+    if not publication.with_media:
+        return ()
+    try:
+        from fahndung.imaging.selectors import renditions_for_platforms  # type: ignore[attr-defined]
+    except ImportError:
+        return ()
+    from fahndung.publishing.posts.build import image_alt_text
+
+    items = []
+    for rendition in renditions_for_platforms(appeal=publication.appeal)[:4]:
+        items.append(MediaItem(data=rendition.data, mime_type=rendition.mime_type,
+                               alt_text=image_alt_text(publication.appeal, getattr(rendition, "caption", "")),
+                               public_url=getattr(rendition, "public_url", "")))
+    return tuple(items)
+
+
+def _payload(publication: Publication) -> Payload:
+    from fahndung.publishing.posts.build import appeal_url
+
+    return Payload(text=publication.text, link=appeal_url(publication.appeal),
+                   idempotency_key=publication.idempotency_key, media=_media(publication),
+                   created_at=publication.created_at)
+
+
+def publication_dispatch(*, publication_id: int) -> DispatchOutcome:
+    """Publish one publication if it is due. Safe to call any number of times."""
+    now = clock.now()
+    with transaction.atomic():
+        publication = _locked(publication_id)
+        if publication.channel != Channel.API:
+            return DispatchOutcome("noop")
+        if publication.desired_state == Desired.WITHDRAWN:
+            # Never publish a closed appeal. Rows that may already exist remotely are the
+            # takedown's job (publication_withdraw looks them up first).
+            if publication.state in (State.PENDING, State.FAILED) and publication.attempts == 0:
+                _transition(publication, State.WITHDRAWN, "Vor der Veröffentlichung zurückgezogen")
+                return DispatchOutcome("cancelled")
+            return DispatchOutcome("noop")
+        lease_over = publication.updated_at <= now - timedelta(seconds=conf.lease_seconds())
+        due = publication.next_attempt_at is None or publication.next_attempt_at <= now + timedelta(seconds=1)
+        if publication.state == State.PENDING and due:
+            _transition(publication, State.PUBLISHING, f"Versuch {publication.attempts + 1}")
+        elif publication.state == State.PUBLISHING and lease_over:
+            publication.save(update_fields=["updated_at"])  # take over the expired lease
+        else:
+            return DispatchOutcome("noop")
+        publication.attempts += 1
+        publication.save(update_fields=["attempts", "updated_at"])
+        may_exist = publication.attempts > 1 and not publication.external_id
+        payload = _payload(publication)
+    try:
+        adapter = _adapter(publication)
+        ref = adapter.find_existing(payload) if may_exist else None
+        if ref is None:
+            ref = adapter.publish(payload)
+    except AdapterError as err:
+        return _publish_failed(publication_id, err)
+    return _publish_succeeded(publication_id, ref)
+
+
+def _publish_failed(publication_id: int, err: AdapterError) -> DispatchOutcome:
+    with transaction.atomic():
+        publication = _locked(publication_id)
+        if publication.state != State.PUBLISHING:
+            return DispatchOutcome("noop", error=err.message)
+        publication.last_error = err.message[:2000]
+        publication.last_error_permanent = err.permanent
+        give_up = err.permanent or publication.attempts >= conf.max_attempts()
+        if give_up:
+            publication.next_attempt_at = None
+            _transition(publication, State.FAILED, err.message)
+            audit_record(actor=None, action="publication.failed", obj=publication, appeal_id=publication.appeal_id,
+                         detail={"account": publication.account, "error": err.message[:500]})
+            return DispatchOutcome("failed", error=err.message)
+        delay = conf.backoff_seconds(publication.attempts, err.retry_after)
+        publication.next_attempt_at = clock.now() + timedelta(seconds=delay)
+        _transition(publication, State.PENDING, f"Vorübergehender Fehler, neuer Versuch in {int(delay)} s: {err.message}")
+        return DispatchOutcome("retry", retry_in=delay, error=err.message)
+
+
+def _publish_succeeded(publication_id: int, ref: RemoteRef) -> DispatchOutcome:
+    with transaction.atomic():
+        publication = _locked(publication_id)
+        publication.external_id = ref.external_id
+        publication.external_url = ref.url[:500]
+        publication.last_error = ""
+        publication.next_attempt_at = None
+        if publication.state != State.PUBLISHING:
+            # Someone else finished or withdrew it meanwhile; still keep the id we learned.
+            publication.save(update_fields=["external_id", "external_url", "last_error", "next_attempt_at", "updated_at"])
+            return DispatchOutcome("noop")
+        _transition(publication, State.PUBLISHED, ref.url or ref.external_id)
+        audit_record(actor=None, action="publication.published", obj=publication, appeal_id=publication.appeal_id,
+                     detail={"account": publication.account, "external_id": ref.external_id})
+        late = publication.desired_state == Desired.WITHDRAWN
+    if late:
+        # The appeal was closed while we were posting: take the new post down at once.
+        try:
+            publication_withdraw(publication_id=publication_id)
+        except AdapterError as err:
+            log.warning("late withdrawal of publication %s failed transiently: %s", publication_id, err.message)
+        return DispatchOutcome("withdrawn")
+    return DispatchOutcome("published")
+
+
+def _manual_withdraw_task(publication: Publication) -> None:
+    from fahndung.publishing.services import _manual_task
+
+    _manual_task(publication, ManualPublishTask.Kind.WITHDRAW)
+
+
+def publication_withdraw(*, publication_id: int) -> WithdrawOutcome:
+    """Take one publication down and verify it is gone.
+
+    Returns withdrawn/already_withdrawn/manual_required/in_flight; raises AdapterError
+    (permanent=False) for transient failures – the row stays "withdrawing" and due."""
+    with transaction.atomic():
+        publication = _locked(publication_id)
+        if publication.desired_state != Desired.WITHDRAWN:
+            publication.desired_state = Desired.WITHDRAWN
+            publication.save(update_fields=["desired_state", "updated_at"])
+        state = publication.state
+        if state == State.WITHDRAWN:
+            return WithdrawOutcome("already_withdrawn", publication_id, bool(publication.verified_absent_at))
+        if state == State.PUBLISHING:
+            lease_over = publication.updated_at <= clock.now() - timedelta(seconds=conf.lease_seconds())
+            if not lease_over:
+                return WithdrawOutcome("in_flight", publication_id)  # the publish path withdraws when done
+            # The publishing worker died mid-call: its post may or may not exist.
+            _transition(publication, State.PENDING, "Veröffentlichung abgebrochen (Lease abgelaufen)")
+            state = publication.state
+        if publication.channel == Channel.MANUAL:
+            _manual_withdraw_task(publication)
+            return WithdrawOutcome("manual_required", publication_id)
+        never_sent = state in (State.PENDING, State.FAILED) and not publication.external_id
+        if never_sent and publication.attempts == 0:
+            _transition(publication, State.WITHDRAWN, "Nie veröffentlicht")
+            return WithdrawOutcome("withdrawn", publication_id, verified=False)
+        payload = _payload(publication)
+        external_id, url = publication.external_id, publication.external_url
+    adapter = _adapter(publication)
+    if not external_id:
+        # Attempts were made but no id stored: ask the platform whether a post exists.
+        found = adapter.find_existing(payload)
+        with transaction.atomic():
+            publication = _locked(publication_id)
+            if found is None:
+                if publication.state in (State.PENDING, State.FAILED):
+                    _transition(publication, State.WITHDRAWN, "Kein Beitrag auf der Plattform gefunden")
+                return WithdrawOutcome("withdrawn", publication_id, verified=True)
+            publication.external_id, publication.external_url = found.external_id, found.url[:500]
+            if publication.state in (State.PENDING, State.FAILED):
+                _transition(publication, State.PUBLISHING, "Verlorener Beitrag gefunden")
+                _transition(publication, State.PUBLISHED, found.url)
+            external_id, url = found.external_id, found.url
+    if not adapter.capabilities.can_delete:
+        return _withdraw_manual(publication_id, "Dieses Konto kann Beiträge nicht per API löschen.")
+    with transaction.atomic():
+        publication = _locked(publication_id)
+        if publication.state in (State.PUBLISHED, State.WITHDRAW_FAILED):
+            _transition(publication, State.WITHDRAWING, "Rückzug gestartet")
+        elif publication.state == State.WITHDRAWN:
+            return WithdrawOutcome("already_withdrawn", publication_id)
+    ref = RemoteRef(external_id, url)
+    try:
+        adapter.withdraw(ref)
+        still_there = adapter.verify(ref)
+    except AdapterError as err:
+        if err.permanent:
+            return _withdraw_manual(publication_id, err.message)
+        _withdraw_retry_later(publication_id, err)
+        raise
+    if still_there:
+        err = AdapterError("Beitrag ist nach dem Löschen noch abrufbar.", permanent=False)
+        _withdraw_retry_later(publication_id, err)
+        raise err
+    with transaction.atomic():
+        publication = _locked(publication_id)
+        publication.verified_absent_at = clock.now()
+        publication.last_error = ""
+        publication.next_attempt_at = None
+        if publication.state != State.WITHDRAWN:
+            _transition(publication, State.WITHDRAWN, "Gelöscht und Abwesenheit geprüft")
+        else:
+            publication.save()
+        audit_record(actor=None, action="publication.withdrawn", obj=publication, appeal_id=publication.appeal_id,
+                     detail={"account": publication.account, "external_id": external_id})
+    return WithdrawOutcome("withdrawn", publication_id, verified=True)
+
+
+def _withdraw_retry_later(publication_id: int, err: AdapterError) -> None:
+    with transaction.atomic():
+        publication = _locked(publication_id)
+        publication.last_error = err.message[:2000]
+        publication.last_error_permanent = False
+        attempt = publication.attempt_rows.filter(operation="withdraw").count()
+        publication.next_attempt_at = clock.now() + timedelta(seconds=conf.backoff_seconds(max(1, attempt), err.retry_after))
+        publication.save()
+
+
+def _withdraw_manual(publication_id: int, message: str) -> WithdrawOutcome:
+    with transaction.atomic():
+        publication = _locked(publication_id)
+        publication.last_error = message[:2000]
+        publication.last_error_permanent = True
+        publication.next_attempt_at = None
+        if publication.state == State.PUBLISHED:
+            _transition(publication, State.WITHDRAWING, "Rückzug gestartet")
+        if publication.state == State.WITHDRAWING:
+            _transition(publication, State.WITHDRAW_FAILED, message)
+        _manual_withdraw_task(publication)
+        audit_record(actor=None, action="publication.withdraw_failed", obj=publication,
+                     appeal_id=publication.appeal_id, detail={"account": publication.account, "error": message[:500]})
+    return WithdrawOutcome("manual_required", publication_id)
+
+

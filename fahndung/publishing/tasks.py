@@ -1,0 +1,56 @@
+"""Celery tasks of the publishing area. They take ids, call ONE service and decide about
+retries; all state lives in the database (publishing.services_remote).
+
+Public surface:
+  publish_publication(publication_id)      publish if due; transient errors retry with backoff
+  withdraw_publication(publication_id)     take down + verify; transient errors retry
+  sweep_due_publications()                 (fahndung.celery SWEEPS) re-enqueue due pending rows
+                                           and rows whose publishing lease expired
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from celery import shared_task
+
+from fahndung.core import clock
+from fahndung.publishing import conf, services
+
+# Short retries go through Celery (countdown); longer waits are left to the sweep, so
+# there are never long ETA tasks in the broker.
+MAX_COUNTDOWN = 120
+
+
+@shared_task(bind=True, name="fahndung.publishing.tasks.publish_publication", max_retries=10, acks_late=True)
+def publish_publication(self, publication_id: int) -> str:
+    outcome = services.publication_dispatch(publication_id=publication_id)
+    if outcome.status == "retry" and outcome.retry_in is not None and outcome.retry_in <= MAX_COUNTDOWN:
+        raise self.retry(countdown=outcome.retry_in)
+    return outcome.status
+
+
+@shared_task(bind=True, name="fahndung.publishing.tasks.withdraw_publication", max_retries=10, acks_late=True)
+def withdraw_publication(self, publication_id: int) -> str:
+    from fahndung.publishing.adapters.base import AdapterError
+
+    try:
+        return services.publication_withdraw(publication_id=publication_id).status
+    except AdapterError as err:
+        if err.permanent:
+            return "failed"
+        delay = conf.backoff_seconds(self.request.retries + 1, err.retry_after)
+        if delay <= MAX_COUNTDOWN:
+            raise self.retry(countdown=delay) from err
+        return "retry_later"
+
+
+@shared_task(name="fahndung.publishing.tasks.sweep_due_publications")
+def sweep_due_publications() -> int:
+    from fahndung.publishing.selectors import publications_due_for_dispatch
+
+    now = clock.now()
+    ids = publications_due_for_dispatch(now=now, lease_before=now - timedelta(seconds=conf.lease_seconds()))
+    for pk in ids:
+        publish_publication.delay(pk)
+    return len(ids)
