@@ -107,7 +107,9 @@ def select_subject(
         return tuple(int(v) for v in given), (best if best_iou >= 0.3 else None)
     if not faces:
         return None, None
-    index = max(range(len(faces)), key=lambda i: faces[i].area)
+    # Largest confident face; a large low-score box is more likely a false positive.
+    confident = [i for i, f in enumerate(faces) if f.score >= 0.8] or list(range(len(faces)))
+    index = max(confident, key=lambda i: faces[i].area)
     return faces[index].xywh, index
 
 

@@ -1,0 +1,132 @@
+"""Reads of imaging data.
+
+Contract for other areas (public pages, posters, publishing):
+  PublicImage(url, path, alt, width, height, photo_id)  frozen dataclass
+  public_renditions_for_appeal(*, appeal, rendition="website") -> list[PublicImage]
+      only approved photos, only their public copies (default storage).
+  rendition_file_path(*, appeal, rendition) -> list[str]
+      absolute file paths of the same public copies (PDF poster).
+  appeal_photos_status(*, appeal) -> dict: {"total", "approved", "pending_review", "all_approved"}
+
+Staff reads (scoped through appeals.selectors.photo_get / appeal_get, NotFound outside scope):
+  analysis_get(*, user, photo_id) -> PhotoAnalysis
+  analysis_boxes(*, analysis) -> QuerySet[RedactionBox]
+  analysis_renditions(*, analysis) -> QuerySet[Rendition]
+  appeal_photo_rows(*, user, appeal) -> list[PhotoRow]
+  user_can_redact / user_can_review(*, user, appeal) -> bool
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.files.storage import default_storage
+from django.db.models import QuerySet
+
+from fahndung.accounts.roles import PRESS_OFFICE, has_role
+from fahndung.appeals.selectors import appeal_can_edit, appeal_get, photo_get
+from fahndung.core.errors import NotFound
+from fahndung.imaging.lib.pipeline import FLAG_LABELS
+from fahndung.imaging.lib.renditions import RENDITIONS
+from fahndung.imaging.models import AnalysisState, PhotoAnalysis, RedactionBox, Rendition
+
+
+@dataclass(frozen=True)
+class PublicImage:
+    url: str
+    path: str  # name in the default (public) storage
+    alt: str
+    width: int
+    height: int
+    photo_id: int
+
+
+@dataclass(frozen=True)
+class PhotoRow:
+    photo: Any
+    analysis: PhotoAnalysis | None
+    state: str
+    state_label: str
+
+
+def _approved_public(appeal: Any, rendition: str) -> QuerySet[Rendition]:
+    if rendition not in RENDITIONS:
+        raise NotFound(f"Unbekanntes Bildformat „{rendition}“.")
+    return (
+        Rendition.objects.filter(
+            analysis__photo__appeal=appeal, analysis__state=AnalysisState.APPROVED, name=rendition,
+        )
+        .exclude(public_name="")
+        .select_related("analysis__photo")
+        .order_by("analysis__photo__uploaded_at", "analysis__photo_id")
+    )
+
+
+def public_renditions_for_appeal(*, appeal: Any, rendition: str = "website") -> list[PublicImage]:
+    images = []
+    for row in _approved_public(appeal, rendition):
+        photo = row.analysis.photo
+        images.append(
+            PublicImage(
+                url=default_storage.url(row.public_name), path=row.public_name,
+                alt=photo.caption or "Foto zur Öffentlichkeitsfahndung", width=row.width,
+                height=row.height, photo_id=photo.pk,
+            )
+        )
+    return images
+
+
+def rendition_file_path(*, appeal: Any, rendition: str) -> list[str]:
+    return [default_storage.path(row.public_name) for row in _approved_public(appeal, rendition)]
+
+
+def appeal_photos_status(*, appeal: Any) -> dict[str, Any]:
+    states = list(PhotoAnalysis.objects.filter(photo__appeal=appeal).values_list("state", flat=True))
+    total = appeal.photos.count()
+    approved = sum(1 for s in states if s == AnalysisState.APPROVED)
+    return {
+        "total": total,
+        "approved": approved,
+        "pending_review": sum(1 for s in states if s in (AnalysisState.READY, AnalysisState.AWAITING_SECOND)),
+        "all_approved": total > 0 and approved == total,
+    }
+
+
+def analysis_get(*, user: Any, photo_id: Any) -> PhotoAnalysis:
+    photo = photo_get(user=user, pk=photo_id)
+    try:
+        return PhotoAnalysis.objects.select_related("photo__appeal").get(photo=photo)
+    except PhotoAnalysis.DoesNotExist:
+        raise NotFound("Für dieses Foto gibt es noch keine Bildanalyse.") from None
+
+
+def analysis_boxes(*, analysis: PhotoAnalysis) -> QuerySet[RedactionBox]:
+    return analysis.boxes.filter(active=True).order_by("id")
+
+
+def analysis_renditions(*, analysis: PhotoAnalysis) -> QuerySet[Rendition]:
+    return analysis.renditions.order_by("id")
+
+
+def analysis_flag_labels(*, analysis: PhotoAnalysis) -> list[str]:
+    return [FLAG_LABELS.get(flag, flag) for flag in analysis.flags]
+
+
+def user_can_redact(*, user: Any, appeal: Any) -> bool:
+    return appeal_can_edit(user=user, appeal=appeal) or has_role(user, PRESS_OFFICE)
+
+
+def user_can_review(*, user: Any, appeal: Any) -> bool:
+    return has_role(user, PRESS_OFFICE) or bool(getattr(user, "is_superuser", False))
+
+
+def appeal_photo_rows(*, user: Any, appeal: Any) -> list[PhotoRow]:
+    appeal = appeal_get(user=user, pk=appeal.pk)
+    rows = []
+    analyses = {a.photo_id: a for a in PhotoAnalysis.objects.filter(photo__appeal=appeal)}
+    for photo in appeal.photos.order_by("uploaded_at", "id"):
+        analysis = analyses.get(photo.pk)
+        state = analysis.state if analysis else AnalysisState.PENDING
+        rows.append(PhotoRow(photo, analysis, state, AnalysisState(state).label))
+    return rows
