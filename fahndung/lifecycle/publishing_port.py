@@ -34,6 +34,7 @@ class PublicationInfo:
     verified_absent_at: Any
     withdrawn_at: Any
     confirmed_by_id: int | None
+    last_error: str = ""
 
     @property
     def is_withdrawn(self) -> bool:
@@ -46,14 +47,17 @@ def _info(pub: Any) -> PublicationInfo:
         account_label=getattr(pub, "account_label", "") or pub.account, channel=pub.channel,
         state=pub.state, desired_state=pub.desired_state, external_url=pub.external_url or "",
         text=pub.text or "", verified_absent_at=pub.verified_absent_at, withdrawn_at=pub.withdrawn_at,
-        confirmed_by_id=pub.confirmed_by_id,
+        confirmed_by_id=pub.confirmed_by_id, last_error=pub.last_error or "",
     )
 
 
-def _selectors():
-    from fahndung.publishing import selectors
-
-    return selectors
+def _selector(name: str):
+    """publishing.selectors.<name>, or None while publishing does not provide it."""
+    try:
+        from fahndung.publishing import selectors
+    except ImportError:
+        return None
+    return getattr(selectors, name, None)
 
 
 def _services():
@@ -65,8 +69,13 @@ def _services():
 def publications_for_appeal(*, appeal_id: int) -> list[PublicationInfo]:
     from fahndung.appeals.models import Appeal
 
-    appeal = Appeal.objects.get(pk=appeal_id)
-    return [_info(p) for p in _selectors().publications_for_appeal(appeal=appeal)]
+    selector = _selector("publications_for_appeal")
+    if selector is not None:
+        appeal = Appeal.objects.get(pk=appeal_id)
+        return [_info(p) for p in selector(appeal=appeal)]
+    from fahndung.publishing.models import Publication
+
+    return [_info(p) for p in Publication.objects.filter(appeal_id=appeal_id).order_by("id")]
 
 
 def publication_get(*, publication_id: int) -> PublicationInfo | None:
@@ -78,24 +87,19 @@ def publication_get(*, publication_id: int) -> PublicationInfo | None:
 
 def publications_diverging_withdrawn() -> list[PublicationInfo]:
     """Publications that should be withdrawn but are not (yet)."""
-    return [_info(p) for p in _selectors().publications_diverging() if p.desired_state == WITHDRAWN]
+    selector = _selector("publications_diverging")
+    if selector is not None:
+        return [_info(p) for p in selector() if p.desired_state == WITHDRAWN]
+    from fahndung.publishing.models import Publication
+
+    rows = Publication.objects.filter(desired_state=WITHDRAWN).exclude(state=WITHDRAWN).order_by("id")
+    return [_info(p) for p in rows]
 
 
 def publications_request_withdrawal(*, appeal: Any, actor: Any) -> list[PublicationInfo]:
     """Set desired_state="withdrawn" on every publication of the appeal (inside the
-    caller's transaction) and return them."""
-    services = _services()
-    setter = getattr(services, "publications_desire_withdrawn", None)
-    if setter is not None:
-        setter(appeal=appeal, actor=actor)
-    else:
-        # The publishing app has no bulk setter yet; desired_state is a plain
-        # column without side effects, so a guarded update keeps closing atomic.
-        from fahndung.publishing.models import Publication
-
-        Publication.objects.filter(appeal_id=appeal.pk).exclude(desired_state=WITHDRAWN).update(
-            desired_state=WITHDRAWN
-        )
+    caller's transaction, via publishing) and return them."""
+    _services().publications_request_withdrawal(appeal=appeal, actor=actor)
     return publications_for_appeal(appeal_id=appeal.pk)
 
 
@@ -103,19 +107,24 @@ def can_delete_by_api(pub: PublicationInfo) -> bool:
     if pub.channel != "api":
         return False
     try:
+        from fahndung.publishing import conf as publishing_conf
         from fahndung.publishing.adapters.registry import capabilities_for
 
-        caps = capabilities_for(pub.platform)
+        # Instagram's delete capability depends on the account's token type.
+        account = publishing_conf.account_get(pub.account)
+        caps = capabilities_for(pub.platform, account)
     except Exception:  # unknown platform or broken config: a person must look at it
         logger.warning("no capabilities for platform %s", pub.platform)
         return False
     return bool(caps.can_delete) and not bool(getattr(caps, "manual", False))
 
 
-def withdraw(*, publication_id: int) -> PublicationInfo | None:
-    """Run publishing's withdraw (remote check, delete, verify). Raises AdapterError."""
-    _services().publication_withdraw(publication_id=publication_id)
-    return publication_get(publication_id=publication_id)
+def withdraw(*, publication_id: int) -> tuple[str, PublicationInfo | None]:
+    """Run publishing's withdraw (remote check, delete, verify GET). Returns (outcome,
+    publication) with outcome withdrawn | already_withdrawn | manual_required | in_flight;
+    raises AdapterError (transient) when the platform failed for now."""
+    outcome = _services().publication_withdraw(publication_id=publication_id)
+    return str(getattr(outcome, "status", "")), publication_get(publication_id=publication_id)
 
 
 def mark_withdrawn_manually(*, publication_id: int, actor: Any, note: str) -> None:

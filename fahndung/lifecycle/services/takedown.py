@@ -177,19 +177,21 @@ def takedown_attempt(*, takedown_id: int, owner: str) -> str:
     if takedown is None:
         return "skipped"
     error: Exception | None = None
-    pub: port.PublicationInfo | None = None
+    outcome, pub = "", None
     adapter_error = port.adapter_error_class()
     try:
-        pub = port.withdraw(publication_id=takedown.publication_id)
+        outcome, pub = port.withdraw(publication_id=takedown.publication_id)
     except adapter_error as exc:
         error = exc
     except Exception as exc:  # unexpected: keep the takedown alive and visible
         logger.exception("withdraw of publication %s failed", takedown.publication_id)
         error = exc
-    return _record_outcome(takedown.pk, owner, pub, error)
+    return _record_outcome(takedown.pk, owner, outcome, pub, error)
 
 
-def _record_outcome(takedown_id: int, owner: str, pub: port.PublicationInfo | None, error: Exception | None) -> str:
+def _record_outcome(
+    takedown_id: int, owner: str, outcome: str, pub: port.PublicationInfo | None, error: Exception | None,
+) -> str:
     from fahndung.lifecycle.services.manual import manual_task_open, manual_task_resolve
 
     now = clock.now()
@@ -205,7 +207,15 @@ def _record_outcome(takedown_id: int, owner: str, pub: port.PublicationInfo | No
             machines.transition(takedown, "verified", note="Plattform bestätigt: nicht mehr vorhanden")
             manual_task_resolve(takedown=takedown)
             return takedown.state
-        if error is None:
+        if error is None and outcome == "manual_required":
+            # Publishing could not delete by API (permanent error or no capability).
+            message = (pub.last_error if pub else "") or "Löschen per API nicht möglich."
+            permanent, retry_after = True, None
+        elif error is None and outcome == "in_flight":
+            # A publish call is running; publishing withdraws it when done, we check again.
+            message = "Veröffentlichung läuft noch; erneute Prüfung folgt."
+            permanent, retry_after = False, None
+        elif error is None:
             message = f"Beitrag nach dem Löschen noch im Zustand „{pub.state if pub else 'unbekannt'}“."
             permanent, retry_after = False, None
         else:

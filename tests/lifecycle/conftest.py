@@ -1,0 +1,141 @@
+"""Fixtures of the lifecycle tests: published appeals, publication rows, a scripted
+stand-in for publishing's remote withdraw (unit tests only; the reliability tests
+use the real publishing services against the fake platform server)."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import pytest
+from django.core.cache import cache
+
+from fahndung.appeals.choices import Status
+from fahndung.core import clock
+from tests.factories import AppealFactory, LegalOrderFactory
+
+_keys = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def make_published(investigator, unit_a):
+    def make(**fields):
+        fields.setdefault("status", Status.PUBLISHED)
+        fields.setdefault("published_at", clock.now() - timedelta(hours=2))
+        order_fields = fields.pop("order", {})
+        appeal = AppealFactory(owner=investigator, unit=unit_a, **fields)
+        LegalOrderFactory(appeal=appeal, **order_fields)
+        return appeal
+
+    return make
+
+
+@pytest.fixture
+def published(make_published):
+    return make_published()
+
+
+@pytest.fixture
+def make_pub():
+    """make_pub(appeal, platform="x", channel="api", state="published") -> Publication row."""
+    from fahndung.publishing.models import Publication
+
+    def make(appeal, platform: str = "x", *, channel: str = "api", state: str = "published", account: str = ""):
+        n = next(_keys)
+        return Publication.objects.create(
+            appeal=appeal, platform=platform, account=account or f"{platform}:acc{n}", account_label=f"{platform} Konto",
+            channel=channel, state=state, external_id=f"ext-{n}", external_url=f"https://example.invalid/{platform}/{n}",
+            text=f"FAHNDUNG: Raub in der Königstraße – Hinweise an die Polizei ({n})", idempotency_key=f"key-{n}",
+        )
+
+    return make
+
+
+@dataclass
+class ScriptedPublishing:
+    """Outcomes per publication id: "ok", "transient", "manual" (publishing gave up:
+    permanent error), "still_there", "in_flight"."""
+
+    scripts: dict[int, list[str]] = field(default_factory=dict)
+    default: str = "ok"
+    calls: list[int] = field(default_factory=list)
+    manual: list[tuple[int, str]] = field(default_factory=list)
+
+    def withdraw(self, *, publication_id: int):
+        from fahndung.lifecycle import publishing_port as port
+        from fahndung.publishing.adapters.base import AdapterError
+        from fahndung.publishing.models import Publication
+
+        self.calls.append(publication_id)
+        script = self.scripts.get(publication_id, [])
+        outcome = script.pop(0) if script else self.default
+        if outcome == "transient":
+            raise AdapterError("x: HTTP 503 Service Unavailable", permanent=False, retry_after=None, http_status=503)
+        if outcome == "manual":
+            Publication.objects.filter(pk=publication_id).update(
+                state="withdraw_failed", last_error="x: HTTP 401 Unauthorized", last_error_permanent=True
+            )
+            return "manual_required", port.publication_get(publication_id=publication_id)
+        if outcome == "ok":
+            now = clock.now()
+            Publication.objects.filter(pk=publication_id).update(
+                state="withdrawn", withdrawn_at=now, verified_absent_at=now
+            )
+            return "withdrawn", port.publication_get(publication_id=publication_id)
+        if outcome == "in_flight":
+            return "in_flight", port.publication_get(publication_id=publication_id)
+        return "withdrawn", port.publication_get(publication_id=publication_id)  # still_there: lies
+
+    def mark_withdrawn_manually(self, *, publication_id: int, actor, note: str) -> None:
+        from fahndung.publishing.models import Publication
+
+        self.manual.append((publication_id, note))
+        Publication.objects.filter(pk=publication_id).update(
+            state="withdrawn", withdrawn_at=clock.now(), confirmed_by=actor, confirmed_note=note
+        )
+
+
+@pytest.fixture
+def scripted(monkeypatch):
+    from fahndung.lifecycle import publishing_port as port
+
+    fake = ScriptedPublishing()
+    monkeypatch.setattr(port, "withdraw", fake.withdraw)
+    monkeypatch.setattr(port, "mark_withdrawn_manually", fake.mark_withdrawn_manually)
+    return fake
+
+
+@pytest.fixture
+def staff_client():
+    from tests.accounts.helpers import verified_client
+
+    return verified_client
+
+
+@pytest.fixture
+def press_lead(db):
+    from fahndung.accounts.models import StaffProfile
+    from fahndung.accounts.roles import PRESS_OFFICE
+    from tests.factories import UserFactory
+
+    user = UserFactory(username="presslead", roles=[PRESS_OFFICE], unit=None)
+    StaffProfile.objects.filter(user=user).update(is_press_lead=True)
+    return user
+
+
+@pytest.fixture
+def duty_officer(db):
+    from fahndung.accounts.models import StaffProfile
+    from tests.factories import UserFactory
+
+    user = UserFactory(username="duty", roles=[], unit=None)
+    StaffProfile.objects.filter(user=user).update(is_duty_officer=True)
+    return user
