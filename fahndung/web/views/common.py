@@ -13,6 +13,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from fahndung.core.errors import ApplicationError, NotFound, PermissionDenied
@@ -27,10 +28,18 @@ def error_payload(exc: ApplicationError) -> dict[str, Any]:
 
 
 def redirect_back(request: HttpRequest, fallback: str) -> HttpResponseRedirect:
-    target = request.POST.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return HttpResponseRedirect(target)
+    """Back to ``next`` (or the same-site Referer), else ``fallback`` – never off-site."""
+    for target in (request.POST.get("next") or "", request.headers.get("Referer") or ""):
+        if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+            return HttpResponseRedirect(target)
     return HttpResponseRedirect(fallback)
+
+
+def _fallback(request: HttpRequest, kwargs: dict[str, Any]) -> str:
+    # A failed POST action returns to the appeal it was about, or to the dashboard.
+    if "pk" in kwargs:
+        return reverse("web:appeal_detail", args=[kwargs["pk"]])
+    return reverse("web:dashboard")
 
 
 def service_errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -46,10 +55,12 @@ def service_errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
         except PermissionDenied as exc:
             if request.method == "POST":
                 messages.error(request, exc.message)
-                return redirect_back(request, request.path)
+                return redirect_back(request, _fallback(request, kwargs))
             raise DjangoPermissionDenied(exc.message) from exc
         except ApplicationError as exc:
             messages.error(request, exc.message)
-            return redirect_back(request, request.path)
+            if request.method == "POST":
+                return redirect_back(request, _fallback(request, kwargs))
+            return HttpResponseRedirect(_fallback(request, kwargs))
 
     return wrapped
