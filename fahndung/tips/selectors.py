@@ -9,7 +9,7 @@ Public surface:
 - ``tip_get_for_team(user, tip_id)`` – a tip of the user's case team, else NotFound/PermissionDenied.
 - ``tip_chart_series(user, appeal_id)`` – tips per day by channel since publication.
 - ``tipster_thread(tip)`` – the messages the tipster may read.
-- ``case_team_users(appeal)``, ``appeal_for_system(appeal_id)``.
+- ``case_team_users(appeal)``, ``appeal_for_system(appeal_id)``, ``tip_overview(user)``.
 
 Another unit's investigator gets NotFound (the appeal's existence does not leak); the
 press office, which may see the appeal, gets PermissionDenied for content.
@@ -22,7 +22,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from fahndung.appeals.choices import Status
@@ -161,3 +161,23 @@ def tips_for_export(*, appeal: Appeal) -> QuerySet[Tip]:
         .prefetch_related("notes__author", "messages", "attachments__blob", "events__actor")
         .order_by("received_at", "id")
     )
+
+
+def tip_overview(*, user: Any) -> list[dict[str, Any]]:
+    """Appeals the user may see that are published or have tips, with counts (no content)."""
+    from fahndung.appeals.selectors import appeal_list
+
+    appeals = list(
+        appeal_list(user=user).filter(Q(status=Status.PUBLISHED) | Q(tips__isnull=False)).distinct()
+        .order_by("-updated_at")[:200]
+    )
+    counts = {
+        row["appeal_id"]: row
+        for row in Tip.objects.filter(appeal__in=appeals).values("appeal_id").order_by()
+        .annotate(total=Count("id"), new=Count("id", filter=Q(state=TipState.NEW)))
+    }
+    return [
+        {"appeal": a, "total": counts.get(a.pk, {}).get("total", 0), "new": counts.get(a.pk, {}).get("new", 0),
+         "is_case_team": is_case_team(user=user, appeal=a)}
+        for a in appeals
+    ]
