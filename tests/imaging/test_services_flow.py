@@ -24,6 +24,7 @@ def test_upload_is_processed_to_review(processed, crowd):
     sx, sy, sw, sh = analysis.subject_box
     gx, gy, gw, gh = crowd.subject
     assert abs(sx - gx) < gw * 0.3 and abs(sw - gw) < gw * 0.3
+    assert abs(sy - gy) < gh * 0.3 and abs(sh - gh) < gh * 0.3
     assert "subject_unconfirmed" in analysis.flags
     assert list(analysis.events.values_list("action", flat=True)) == ["start", "finish"]
     assert analysis.boxes.filter(active=True).count() >= len(crowd.faces) + 1
