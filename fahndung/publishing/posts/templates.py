@@ -14,19 +14,19 @@ from fahndung.appeals.choices import Kind
 # body: an extra paragraph for long formats (Facebook, LinkedIn, Instagram, WhatsApp, press).
 TEMPLATES: dict[str, dict[str, str]] = {
     Kind.SUSPECT_KNOWN: {
-        "summary": "{headline}: Die Polizei sucht im Zusammenhang mit {offence}{place_phrase}{date_phrase} nach einer Person.",
+        "summary": "{headline} – {offence}{place_phrase}{date_phrase}: Die Polizei sucht eine namentlich bekannte Person und bittet um Hinweise.",
         "body": "Ein Gericht hat die Öffentlichkeitsfahndung angeordnet. Beschreibung und Fotos finden Sie ausschließlich auf unserer Fahndungsseite.",
     },
     Kind.SUSPECT_UNKNOWN: {
-        "summary": "{headline}: Wer erkennt die unbekannte Person? Die Polizei ermittelt wegen {offence}{place_phrase}{date_phrase}.",
+        "summary": "{headline} – {offence}{place_phrase}{date_phrase}: Wer erkennt die unbekannte Person?",
         "body": "Bilder und Beschreibung der gesuchten Person finden Sie ausschließlich auf unserer Fahndungsseite.",
     },
     Kind.CONVICT: {
-        "summary": "{headline}: Die Polizei sucht eine verurteilte Person, die sich der Strafvollstreckung entzieht ({offence}).",
+        "summary": "{headline} – Strafvollstreckung: Die Polizei sucht eine verurteilte Person ({offence}).",
         "body": "Die Fahndung erfolgt im Auftrag der Vollstreckungsbehörde. Beschreibung und Fotos finden Sie ausschließlich auf unserer Fahndungsseite.",
     },
     Kind.WITNESS: {
-        "summary": "{headline}: Die Polizei sucht nach {offence}{place_phrase}{date_phrase} eine Person als Zeugin oder Zeugen.",
+        "summary": "{headline} – {offence}{place_phrase}{date_phrase}: Die Polizei sucht eine Person als Zeugin oder Zeugen.",
         "body": "Die Person könnte wichtige Beobachtungen gemacht haben. Beschreibung und Bilder finden Sie auf unserer Fahndungsseite.",
     },
     Kind.MISSING: {
@@ -40,6 +40,7 @@ TEMPLATES: dict[str, dict[str, str]] = {
 }
 
 FOOTER = "Hinweise bitte nicht in die Kommentare, sondern an {hotline} oder über {url}"
+FOOTER_SHORT = "Hinweise bitte nicht in die Kommentare, sondern über {url}"
 SEEN_NOW = "Wenn Sie die Person jetzt sehen: sofort 110 wählen."
 REWARD = "Für Hinweise, die zur Aufklärung führen, ist eine Belohnung von bis zu {amount} Euro ausgesetzt ({authority})."
 PRESS_HEADER = "{org} – Öffentlichkeitsfahndung ({headline})"
