@@ -123,7 +123,8 @@ def inspect_upload(file: Any, *, display_name: str = "") -> UploadInfo:
     if kind is None:
         raise _error(name, "Dateityp nicht erlaubt. Erlaubt sind Fotos (JPEG, PNG, WebP, HEIC) und Videos (MP4, MOV, WebM).")
     content_type, family = kind
-    scanned = head[SNIFF_BYTES:] + tail if family == "image" else head[SNIFF_BYTES:]
+    # Skip the 12 signature bytes; images are also scanned at the end (appended archives).
+    scanned = head[12:] + tail if family == "image" else head[12:]
     lowered = scanned.lower()
     if any(m in scanned for m in _BINARY_MARKERS) or any(m in lowered for m in _MARKUP_MARKERS):
         raise _error(name, "Die Datei enthält fremde Inhalte (z. B. Archiv oder Skript) und wird nicht angenommen.")
