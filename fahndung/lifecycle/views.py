@@ -100,6 +100,9 @@ def extension_request(request: HttpRequest, appeal_id: int) -> HttpResponse:
         return render(request, "lifecycle/denied.html", {"message": exc.message}, status=404)
     if request.method == "POST":
         until = _parse_date(request.POST.get("expires_at", "")) if request.POST.get("expires_at") else None
+        if until is not None:
+            # A date picker has day precision: the last allowed day means "the maximum".
+            until = min(until, extension_default_until(appeal))
         try:
             services.extension_request(
                 actor=request.user, appeal_id=appeal_id, expires_at=until, reason=request.POST.get("reason", "")

@@ -132,6 +132,7 @@ def _validate_new_expiry(appeal: Appeal, expires_at: datetime, now: datetime) ->
 
 
 def extension_default_until(appeal: Appeal) -> datetime:
+    """The longest expiry allowed for the kind, counted from now (pre-filled in the form)."""
     return clock.now() + timedelta(days=max_expiry_days(appeal.kind))
 
 
@@ -142,7 +143,7 @@ def extension_request(*, actor: Any, appeal_id: int, expires_at: datetime | None
     if not (appeal_can_edit(user=actor, appeal=appeal) or roles_of(actor) & {PRESS_OFFICE}):
         raise PermissionDenied("Nur die Sachbearbeitung oder die Pressestelle kann eine Verlängerung beantragen.")
     now = clock.now()
-    expires_at = expires_at or extension_default_until(appeal)
+    expires_at = expires_at or now + timedelta(days=max_expiry_days(appeal.kind))
     if appeal.status in (Status.CLOSED, Status.ARCHIVED):
         raise Conflict("Eine erledigte Fahndung kann nicht verlängert werden; bitte neu anlegen.")
     _validate_new_expiry(appeal, expires_at, now)
