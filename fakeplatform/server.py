@@ -28,16 +28,24 @@ from fakeplatform.store import Fault, Store
 _FAULT_FIELDS = {"platform", "status", "delay", "after", "count", "seconds", "method", "path_contains", "reset_in"}
 
 
-def _fault_response(fault: Fault) -> Resp:
+def _fault_response(fault: Fault, platform: str) -> Resp:
     status = int(fault.status or 500)
     headers: dict[str, str] = {}
     if status == 429:
         reset = int(time.time()) + fault.reset_in
         headers = {"x-rate-limit-limit": "200", "x-rate-limit-remaining": "0",
                    "x-rate-limit-reset": str(reset), "Retry-After": str(fault.reset_in)}
-    body = {401: {"error": "unauthorized", "message": "Invalid or expired token"},
-            429: {"error": "rate_limited", "message": "Too Many Requests"}}.get(
-        status, {"error": "server_error", "message": f"Injected HTTP {status}"})
+    message = {401: "Invalid or expired token", 429: "Too Many Requests"}.get(status, f"Injected HTTP {status}")
+    if platform in ("facebook", "instagram"):
+        # Graph API error envelope: 190 = token, 4 = app rate limit, 2 = temporary.
+        code = {401: 190, 429: 4}.get(status, 2)
+        body: dict[str, Any] = {"error": {"message": message, "type": "OAuthException" if code == 190 else
+                                          "GraphMethodException", "code": code}}
+    elif platform == "bluesky":
+        body = {"error": {401: "AuthenticationRequired", 429: "RateLimitExceeded"}.get(status, "InternalServerError"),
+                "message": message}
+    else:
+        body = {"error": message, "title": message, "status": status}
     return Resp(status, body, headers)
 
 
@@ -72,7 +80,7 @@ class Handler(BaseHTTPRequestHandler):
                 fault = store.take_fault(platform, self.command, rel)
                 if fault and fault.delay and not fault.after:
                     time.sleep(fault.delay)
-                resp = _fault_response(fault) if fault and fault.status else handler(store, req)
+                resp = _fault_response(fault, platform) if fault and fault.status else handler(store, req)
                 if fault and fault.delay and fault.after:
                     time.sleep(fault.delay)  # the platform acted, but the answer arrives late
                 with store.lock:

@@ -57,8 +57,10 @@ class GraphAdapter(HttpAdapter):
     def _error(self, resp: httpx.Response) -> AdapterError:
         try:
             err = resp.json().get("error", {})
-        except ValueError:
+        except (ValueError, AttributeError):
             err = {}
+        if not isinstance(err, dict):
+            err = {"message": str(err)}
         code = err.get("code")
         message = f"{self.platform}: HTTP {resp.status_code} {err.get('message', resp.text[:200])}"
         # 190 = invalid/expired token, 10/200-299 = permissions: a person must reconnect.
