@@ -18,6 +18,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
@@ -32,7 +33,7 @@ from fahndung.accounts.forms import LoginForm, OtpForm
 from fahndung.accounts.selectors import staff_summary
 from fahndung.core.errors import ApplicationError, PermissionDenied
 
-GENERIC_LOGIN_ERROR = "Anmeldung fehlgeschlagen: Benutzername oder Passwort ist falsch."
+GENERIC_LOGIN_ERROR = gettext_lazy("Anmeldung fehlgeschlagen: Benutzername oder Passwort ist falsch.")
 PENDING_DEVICE_KEY = "accounts:pending_totp_device"
 
 
@@ -68,7 +69,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
             user = authenticate(request, username=username, password=form.cleaned_data["password"])
             if user is None:
                 services.login_failure_record(username=username, client_key=_client_key(request))
-                form.add_error(None, _(GENERIC_LOGIN_ERROR))
+                form.add_error(None, str(GENERIC_LOGIN_ERROR))
             else:
                 login(request, user)
                 services.login_success_record(user=user, client_key=_client_key(request))
