@@ -122,6 +122,18 @@ def plan_crop(
     return Crop(x_i, y_i, crop_w_i, crop_h_i, out_w, out_h, warning)
 
 
+def _save_jpeg(pil: Image.Image, quality: int) -> bytes:
+    buf = io.BytesIO()
+    subsampling = 0 if quality >= 80 else 2
+    try:
+        pil.save(buf, format="JPEG", quality=quality, optimize=True, subsampling=subsampling)
+    except OSError:
+        # libjpeg's optimiser can overflow Pillow's buffer on noise-like content; plain Huffman works.
+        buf = io.BytesIO()
+        pil.save(buf, format="JPEG", quality=quality, subsampling=subsampling)
+    return buf.getvalue()
+
+
 def encode_jpeg(rgb: np.ndarray, max_bytes: int, quality: int = 85) -> bytes:
     """JPEG from a fresh buffer; lowers quality, then size, until it fits max_bytes."""
     img = np.ascontiguousarray(rgb)
@@ -130,9 +142,7 @@ def encode_jpeg(rgb: np.ndarray, max_bytes: int, quality: int = 85) -> bytes:
             if q > quality:
                 continue
             pil = Image.frombuffer("RGB", (img.shape[1], img.shape[0]), img.tobytes(), "raw", "RGB", 0, 1)
-            buf = io.BytesIO()
-            pil.save(buf, format="JPEG", quality=q, optimize=True, subsampling=0 if q >= 80 else 2)
-            data = buf.getvalue()
+            data = _save_jpeg(pil, q)
             if len(data) <= max_bytes:
                 return data
         new_w, new_h = int(img.shape[1] * 0.85), int(img.shape[0] * 0.85)
