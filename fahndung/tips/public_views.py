@@ -60,7 +60,9 @@ def _unavailable(request: HttpRequest, lang: str) -> HttpResponse:
 
 def _safe_post(request: HttpRequest) -> tuple[Any, Any]:
     check_content_length(request.META)
-    handler = install_quota_handler(request)
+    # CSRF-protected views have parsed the body already (Content-Length was capped above;
+    # the services check the exact total again).
+    handler = None if hasattr(request, "_files") else install_quota_handler(request)
     post = read_form(lambda: request.POST, handler)
     files = read_form(lambda: request.FILES, handler)
     return post, files
