@@ -181,3 +181,81 @@ def test_close_with_reason(appeal, investigator, staff_client):
     client.post(f"/staff/appeals/{appeal.pk}/close/", {"reason": "withdrawn", "comment": "doppelt"})
     appeal.refresh_from_db()
     assert appeal.status == Status.CLOSED and appeal.close_reason == "withdrawn"
+
+
+def _edit_payload(client, appeal) -> dict[str, str]:
+    """The edit form exactly as the browser would submit it, unchanged."""
+    import re
+
+    body = client.get(f"/staff/appeals/{appeal.pk}/edit/").content.decode()
+    form_html = body[body.index('id="appeal-form"'):body.index("</form>", body.index('id="appeal-form"'))]
+    data: dict[str, str] = {}
+    for m in re.finditer(r"<input([^>]*)>", form_html):
+        attrs = dict(re.findall(r'(\w[\w-]*)="([^"]*)"', m.group(1)))
+        if "name" not in attrs or "__prefix__" in attrs["name"]:
+            continue
+        if attrs.get("type") == "checkbox":
+            if "checked" in m.group(1):
+                data[attrs["name"]] = "on"
+        else:
+            data[attrs["name"]] = attrs.get("value", "")
+    for m in re.finditer(r'<select name="([^"]+)"[^>]*>(.*?)</select>', form_html, re.S):
+        if "__prefix__" in m.group(1):
+            continue
+        sel = re.search(r'<option value="([^"]*)"[^>]*selected', m.group(2))
+        data[m.group(1)] = sel.group(1) if sel else ""
+    for m in re.finditer(r'<textarea name="([^"]+)"[^>]*>(.*?)</textarea>', form_html, re.S):
+        if "__prefix__" not in m.group(1):
+            data[m.group(1)] = __import__("html").unescape(m.group(2)).lstrip("\n")
+    return data
+
+
+def test_unchanged_edit_keeps_persons_and_version(appeal, investigator, staff_client):
+    client = staff_client(investigator)
+    person_ids = list(appeal.persons.values_list("pk", flat=True))
+    data = _edit_payload(client, appeal)
+    r = client.post(f"/staff/appeals/{appeal.pk}/edit/", data)
+    assert r.status_code == 302, r.content.decode()[:3000]
+    assert list(appeal.persons.values_list("pk", flat=True)) == person_ids
+    data["title"] = "Nur der Titel ist neu"
+    client.post(f"/staff/appeals/{appeal.pk}/edit/", data)
+    appeal.refresh_from_db()
+    assert appeal.title == "Nur der Titel ist neu"
+    assert appeal.persons.count() == 1 and appeal.version == 1
+
+
+def test_edit_of_submitted_appeal_creates_new_version(appeal, investigator, staff_client):
+    from fahndung.appeals.services import appeal_submit
+
+    appeal_submit(actor=investigator, appeal_id=appeal.pk)
+    client = staff_client(investigator)
+    data = _edit_payload(client, appeal)
+    data["persons-0-clothing"] = "Rote Jacke"
+    assert client.post(f"/staff/appeals/{appeal.pk}/edit/", data).status_code == 302
+    appeal.refresh_from_db()
+    assert appeal.version == 2 and appeal.status == Status.SUBMITTED
+    assert appeal.persons.get().clothing == "Rote Jacke"
+
+
+def test_unchanged_edit_of_approved_appeal_is_not_a_new_version(appeal, investigator, press, staff_client):
+    from fahndung.appeals.services import appeal_approve, appeal_submit
+
+    order = appeal.order
+    order.decided_at = order.decided_at.replace(second=37, microsecond=123456)
+    order.save()
+    appeal_submit(actor=investigator, appeal_id=appeal.pk)
+    from django.conf import settings as dj_settings
+
+    auto = getattr(dj_settings, "FAHNDUNG_AUTO_PUBLISH", True)
+    dj_settings.FAHNDUNG_AUTO_PUBLISH = False
+    try:
+        appeal_approve(actor=press, appeal_id=appeal.pk, checklist={})
+    finally:
+        dj_settings.FAHNDUNG_AUTO_PUBLISH = auto
+    appeal.refresh_from_db()
+    assert appeal.status == Status.APPROVED
+    client = staff_client(investigator)
+    assert client.post(f"/staff/appeals/{appeal.pk}/edit/", _edit_payload(client, appeal)).status_code == 302
+    appeal.refresh_from_db()
+    changed = list(AppealEvent.objects.filter(appeal=appeal, action="revise").values_list("comment", flat=True))
+    assert appeal.status == Status.APPROVED and appeal.version == 1, changed

@@ -11,7 +11,7 @@ Public surface: ``AppealForms`` (bundle of all step forms), ``apply_service_erro
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from django import forms
@@ -49,6 +49,24 @@ def _style(fields: dict[str, forms.Field]) -> dict[str, forms.Field]:
     return fields
 
 
+class KeepSecondsMixin:
+    """datetime-local inputs show minutes only. When the posted value equals the stored
+    value truncated to minutes, keep the stored value – otherwise every save would look
+    like a change (new version, reset order confirmation)."""
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()  # type: ignore[misc]
+        for name, field in self.fields.items():  # type: ignore[attr-defined]
+            original = self.initial.get(name)  # type: ignore[attr-defined]
+            value = cleaned.get(name)
+            if (
+                isinstance(field, forms.DateTimeField) and isinstance(original, datetime)
+                and value is not None and value == original.replace(second=0, microsecond=0)
+            ):
+                cleaned[name] = original
+        return cleaned
+
+
 class BasisSelect(forms.Select):
     """Marks every legal-basis option with the kinds it is admissible for (R1), so the
     browser can hide the others; the server checks again."""
@@ -76,7 +94,7 @@ class BasisForm(forms.Form):
     prosecutor_contact = forms.CharField(label=_("Ansprechpartner StA"), max_length=200, required=False)
 
 
-class OrderForm(forms.Form):
+class OrderForm(KeepSecondsMixin, forms.Form):
     prefix = "order"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -95,7 +113,7 @@ class OrderForm(forms.Form):
         return data
 
 
-class FactsForm(forms.Form):
+class FactsForm(KeepSecondsMixin, forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields.update(_style(fields_for_model(Appeal, fields=[
@@ -105,7 +123,7 @@ class FactsForm(forms.Form):
         self.fields["withheld_facts"].help_text = _("Wird nie veröffentlicht; dient der Prüfung eingehender Hinweise.")
 
 
-class ProtectionForm(forms.Form):
+class ProtectionForm(KeepSecondsMixin, forms.Form):
     expires_on = forms.DateField(
         label=_("Ablaufdatum"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"required": _("Ein Ablaufdatum ist Pflicht."), "invalid": _("Bitte ein gültiges Datum angeben.")},
@@ -132,11 +150,15 @@ class ProtectionForm(forms.Form):
     def to_service(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
         on = data.pop("expires_on")
-        data["expires_at"] = timezone.make_aware(datetime.combine(on, time(23, 59))) if on else None
+        original = self.initial.get("expires_at_original")
+        if on and original is not None and timezone.localtime(original).date() == on:
+            data["expires_at"] = original  # same day as stored: keep the exact stored time
+        else:
+            data["expires_at"] = timezone.make_aware(datetime.combine(on, time(23, 59))) if on else None
         return data
 
 
-class PersonForm(forms.Form):
+class PersonForm(KeepSecondsMixin, forms.Form):
     # Layout rows: (publish flag, model fields it covers)
     ROWS = (
         ("name", ("name",)), ("alias", ("alias",)), ("date_of_birth", ("date_of_birth",)), ("sex", ("sex",)),
@@ -201,6 +223,7 @@ class AppealForms:
 
     def __init__(self, data: Any = None, *, appeal: Appeal | None = None) -> None:
         initial = self._initial(appeal)
+        self.editing = appeal is not None
         self.basis = BasisForm(data, initial=initial["basis"])
         self.order = OrderForm(data, initial=initial["order"])
         self.facts = FactsForm(data, initial=initial["facts"])
@@ -225,6 +248,7 @@ class AppealForms:
             order_initial = {}
         protection = pick([n for n in ProtectionForm().fields if n != "expires_on"])
         protection["expires_on"] = timezone.localtime(appeal.expires_at).date() if appeal.expires_at else None
+        protection["expires_at_original"] = appeal.expires_at
         return {
             "basis": pick(BasisForm.base_fields),
             "order": order_initial,
@@ -254,11 +278,29 @@ class AppealForms:
 
     def service_kwargs(self) -> dict[str, Any]:
         data = {**self.basis.cleaned_data, **self.facts.cleaned_data, **self.protection.to_service()}
-        persons = [
-            f.to_service() for f in self.persons.forms
-            if f.has_changed() and not (self.persons.can_delete and f.cleaned_data.get("DELETE"))
-        ]
-        return {"data": data, "persons": persons, "order": self.order.to_service()}
+        persons: list[dict[str, Any]] | None
+        if self.editing and not self.persons.has_changed():
+            persons = None  # untouched: keep the stored rows (and photos linked to them)
+        else:
+            initial_count = self.persons.initial_form_count()
+            persons = [
+                f.to_service() for i, f in enumerate(self.persons.forms)
+                # stored persons stay even if unchanged; blank extra forms are skipped
+                if (i < initial_count or f.has_changed()) and not f.cleaned_data.get("DELETE")
+            ]
+        return _utc({"data": data, "persons": persons, "order": self.order.to_service()})
+
+
+def _utc(value: Any) -> Any:
+    """Datetimes in UTC, like the ones read from the database: the service compares
+    snapshots by ISO string, where 04:32+01:00 and 03:32+00:00 would differ."""
+    if isinstance(value, dict):
+        return {k: _utc(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_utc(v) for v in value]
+    if isinstance(value, datetime) and timezone.is_aware(value):
+        return value.astimezone(UTC)
+    return value
 
 
 def apply_service_errors(bundle: AppealForms, fields: dict[str, list[str]], message: str) -> None:
