@@ -14,9 +14,9 @@ from django.db import models
 
 
 def _private_storage():
-    from django.core.files.storage import storages
+    from fahndung.imaging.storage import private_storage
 
-    return storages["private"]
+    return private_storage
 
 
 class AnalysisState(models.TextChoices):
