@@ -26,10 +26,12 @@ def _png() -> io.BytesIO:
 
 
 def _state(appeal: Appeal, personas, state: str) -> Appeal:
-    if state in ("submitted", "published"):
+    if state in ("submitted", "published", "closed"):
         services.appeal_submit(actor=personas["investigator"], appeal_id=appeal.pk)
-    if state == "published":
+    if state in ("published", "closed"):
         services.appeal_approve(actor=personas["press"], appeal_id=appeal.pk)
+    if state == "closed":
+        services.appeal_close(actor=personas["press"], appeal_id=appeal.pk, reason="arrested")
     appeal.refresh_from_db()
     return appeal
 
@@ -48,7 +50,8 @@ MATRIX = [
     ("post", "close/", "published", {"reason": "arrested"}, {"press": 200}),
     ("get", "events/", "submitted", None, {"investigator": 200, "investigator2": 404, "press": 200, "admin": 404, ANON: 401}),
     ("delete", "", "draft", None, {"investigator2": 404, "press": 404, ANON: 401, "investigator": 204}),
-    ("post", "archive/", "published", {}, {"investigator": 403, "investigator2": 404, "press": 409}),
+    ("post", "archive/", "published", {}, {"press": 409}),
+    ("post", "archive/", "closed", {}, {"investigator": 403, "investigator2": 404, "liaison": 403, "press": 200}),
 ]
 
 
@@ -65,7 +68,7 @@ def test_role_endpoint_matrix(method, suffix, state, payload, expected, appeal, 
 
 @pytest.mark.parametrize(
     ("persona", "expected"),
-    [("investigator", 201), ("investigator2", 404), ("press", 403), ("liaison", 404), (ANON, 401)],
+    [("investigator", 201), ("investigator2", 404), ("press", 404), ("liaison", 404), (ANON, 401)],
 )
 def test_photo_upload_matrix(persona, expected, appeal, personas, api_as, api_client):
     client = _client(persona, personas, api_as, api_client)
