@@ -91,6 +91,7 @@ def appeal_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
     html = cache.get(key)
     appeal = None
+    private = False
     if html is None:
         try:
             found = selectors.public_appeal_get(slug=slug)
@@ -101,7 +102,6 @@ def appeal_detail(request: HttpRequest, slug: str) -> HttpResponse:
             html = _render_detail(request, found, lang)
         cache.set(key, html, timeout=conf.PUBLIC_PAGE_CACHE)
 
-    private = False
     if TIP_FORM_MARKER in html:
         fragment = ""
         template = selectors.tip_form_template()
@@ -110,9 +110,13 @@ def appeal_detail(request: HttpRequest, slug: str) -> HttpResponse:
                 appeal = selectors.public_appeal_get(slug=slug).appeal
             with translation.override(lang):
                 fragment = render_to_string(template, {"appeal": appeal}, request=request)
-            # A CSRF token in the form makes the response personal: no shared caches.
+            # A CSRF token in the form makes the response personal: no shared caches,
+            # and the cache keeps only the page without the form.
             private = bool(request.META.get("CSRF_COOKIE_NEEDS_UPDATE"))
         html = html.replace(TIP_FORM_MARKER, fragment, 1)
+        if not private:
+            # The form is the same for everyone: cache the complete page.
+            cache.set(key, html, timeout=conf.PUBLIC_PAGE_CACHE)
 
     response = HttpResponse(html)
     response["Last-Modified"] = http_date(state.updated_at.timestamp())

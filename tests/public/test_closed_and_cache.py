@@ -50,6 +50,7 @@ def test_closed_page_is_a_neutral_notice(client, make_published, fake_renditions
     for leaked in ("Xaverius", "Feuerseeplatz", appeal.public_facts, appeal.place, "<img", "website.jpg", appeal.offence):
         assert leaked not in html, leaked
     assert 'name="robots" content="noindex' in html
+    assert "<form" not in html  # no tip form on a closed appeal
     # The request to delete shared copies is always part of the notice.
     assert any(w in html for w in ("löschen", "entfernen"))
     assert "og-neutral.png" in html
@@ -126,3 +127,14 @@ def test_tip_form_with_csrf_token_is_not_shared(client, published, settings, tmp
     second = other.get(f"/fahndung/{published.slug}/")
     token = lambda r: r.content.decode().split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]  # noqa: E731
     assert token(first) != token(second)
+
+
+def test_csrf_free_tip_form_is_cached_with_the_page(client, published, settings, tmp_path, django_assert_max_num_queries):
+    (tmp_path / "tips").mkdir()
+    (tmp_path / "tips" / "public_form.html").write_text('<form id="tip" data-slug="{{ appeal.slug }}"></form>')
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}]
+    client.get(f"/fahndung/{published.slug}/")
+    with django_assert_max_num_queries(1):
+        response = client.get(f"/fahndung/{published.slug}/")
+    assert f'<form id="tip" data-slug="{published.slug}"></form>' in response.content.decode()
+    assert response["Cache-Control"].startswith("public")
