@@ -2,6 +2,7 @@
 
 - ``{% include_if_exists "area/_partial.html" %}`` – renders another area's partial with the
   current context, or nothing when that area has not shipped it yet.
+- ``{% template_exists "area/_partial.html" as flag %}``
 - ``{{ appeal|status_badge }}`` / ``{% status_badge status_value label %}`` – coloured badge.
 - ``{% deadline_badge dv %}`` – a DeadlineView as <time> with colour and live countdown.
 - ``{{ form|field:"name" }}`` – bound field by name (for generated layouts).
@@ -16,6 +17,7 @@ from django import template
 from django.template.loader import get_template
 from django.utils import formats, timezone
 from django.utils.html import format_html
+from django.utils.timesince import timesince, timeuntil
 from django.utils.translation import gettext as _
 
 from fahndung.appeals.choices import Status
@@ -38,6 +40,15 @@ def include_if_exists(context: template.Context, name: str) -> str:
         return format_html('<div class="alert alert-warning">{}</div>', _("Dieser Bereich konnte nicht geladen werden."))
 
 
+@register.simple_tag
+def template_exists(name: str) -> bool:
+    try:
+        get_template(name)
+    except template.TemplateDoesNotExist:
+        return False
+    return True
+
+
 @register.filter
 def status_badge(value: Any) -> str:
     status = getattr(value, "status", value)
@@ -57,10 +68,15 @@ def deadline_badge(dv: Any, empty: str = "—") -> str:
     if dv.css == "done":
         return format_html('<span class="deadline done" title="{}">✓ {}</span>', _("bestätigt"), shown)
     note = _("abgelaufen") if dv.lapsed else ""
+    # Server-side relative text (works without JS); staff.js refreshes it every 30 s.
+    relative = (
+        _("überfällig seit %(t)s") % {"t": timesince(dv.at, depth=1)} if dv.lapsed
+        else _("in %(t)s") % {"t": timeuntil(dv.at, depth=2)}
+    )
     return format_html(
         '<span class="deadline {}"><span class="nowrap">{}</span>{} <small class="sub"><time data-countdown datetime="{}">{}</time></small></span>',
         dv.css, shown, format_html(" · <strong>{}</strong>", note) if note else "",
-        local.isoformat(), "",
+        local.isoformat(), relative,
     )
 
 
