@@ -15,6 +15,7 @@ Public surface:
 from __future__ import annotations
 
 import logging
+import threading
 from typing import Any
 
 import httpx
@@ -66,12 +67,26 @@ def request(
     instead of httpx exceptions; HTTP error statuses are returned, not raised."""
     merged = {"User-Agent": USER_AGENT, **(headers or {})}
     try:
-        with httpx.Client(timeout=_httpx_timeout(timeout), follow_redirects=False) as client:
-            return client.request(method, url, headers=merged, **kwargs)
+        return _client().request(method, url, headers=merged, timeout=_httpx_timeout(timeout), **kwargs)
     except httpx.TimeoutException as exc:
         raise OutboundTimeout(f"Zeitüberschreitung bei {method} {_safe(url)}") from exc
     except httpx.TransportError as exc:
         raise OutboundConnectionError(f"Verbindungsfehler bei {method} {_safe(url)}: {exc}") from exc
+
+
+_shared: httpx.Client | None = None
+_shared_lock = threading.Lock()
+
+
+def _client() -> httpx.Client:
+    # One pooled, thread-safe client per process: building a client (TLS context) costs
+    # tens of milliseconds, more than most platform calls.
+    global _shared
+    if _shared is None:
+        with _shared_lock:
+            if _shared is None:
+                _shared = httpx.Client(follow_redirects=False, limits=httpx.Limits(max_connections=50))
+    return _shared
 
 
 def _safe(url: str) -> str:

@@ -1,0 +1,186 @@
+"""publication_withdraw and manual confirmation – the services the takedown builds on."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from fahndung.core import clock
+from fahndung.core.errors import PermissionDenied, ValidationFailed
+from fahndung.publishing import services
+from fahndung.publishing.adapters.base import AdapterError
+from fahndung.publishing.models import ManualPublishTask, Publication
+from fahndung.publishing.selectors import publications_diverging, publications_for_appeal
+from fahndung.publishing.states import Desired, State
+
+
+@pytest.fixture
+def published(appeal, publish_appeal, fake_platform):
+    publish_appeal(appeal)
+    return appeal
+
+
+def pub(appeal, account):
+    return Publication.objects.get(appeal=appeal, account=account)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("account", ["x:lka", "facebook:ppstuttgart", "instagram:ppstuttgart", "mastodon:bund",
+                                     "bluesky:ppstuttgart", "linkedin:ppstuttgart"])
+def test_withdraw_deletes_and_verifies_once(account, published, fake_platform):
+    publication = pub(published, account)
+    outcome = services.publication_withdraw(publication_id=publication.pk)
+    assert outcome.status == "withdrawn" and outcome.verified
+    publication.refresh_from_db()
+    assert publication.state == State.WITHDRAWN and publication.desired_state == Desired.WITHDRAWN
+    assert publication.verified_absent_at is not None and publication.withdrawn_at is not None
+    assert fake_platform.delete_calls()[publication.external_id] == 1
+    ops = list(publication.attempt_rows.values_list("operation", flat=True))
+    assert ops.index("withdraw") < len(ops) - 1 and ops[-1] == "verify"  # delete, then check absence
+    again = services.publication_withdraw(publication_id=publication.pk)
+    assert again.status == "already_withdrawn"
+    assert fake_platform.delete_calls()[publication.external_id] == 1  # no second delete
+
+
+@pytest.mark.django_db
+def test_post_deleted_by_hand_counts_as_withdrawn(published, fake_platform):
+    publication = pub(published, "x:lka")
+    fake_platform.store.delete(publication.external_id)  # someone deleted it in the X app
+    assert services.publication_withdraw(publication_id=publication.pk).status == "withdrawn"
+    publication.refresh_from_db()
+    assert publication.state == State.WITHDRAWN
+    assert publication.attempt_rows.filter(operation="withdraw", http_status=404, outcome="ok").exists()
+
+
+@pytest.mark.django_db
+def test_transient_delete_error_raises_and_stays_withdrawing(published, fake_platform):
+    publication = pub(published, "mastodon:bund")
+    fake_platform.add_fault("mastodon", status=503, method="DELETE", count=1)
+    with pytest.raises(AdapterError) as exc:
+        services.publication_withdraw(publication_id=publication.pk)
+    assert exc.value.permanent is False
+    publication.refresh_from_db()
+    assert publication.state == State.WITHDRAWING and publication.next_attempt_at > clock.now()
+    assert publication in publications_diverging()
+    assert services.publication_withdraw(publication_id=publication.pk).status == "withdrawn"
+
+
+@pytest.mark.django_db
+def test_delete_that_did_not_take_effect_is_not_withdrawn(published, fake_platform):
+    publication = pub(published, "linkedin:ppstuttgart")
+    # The platform answers 200 to the delete but the post is still there.
+    fake_platform.add_fault("linkedin", status=200, method="DELETE", count=1)
+    with pytest.raises(AdapterError) as exc:
+        services.publication_withdraw(publication_id=publication.pk)
+    assert "noch abrufbar" in exc.value.message
+    publication.refresh_from_db()
+    assert publication.state == State.WITHDRAWING and publication.verified_absent_at is None
+
+
+@pytest.mark.django_db
+def test_permanent_delete_error_needs_a_person(published, fake_platform, press):
+    publication = pub(published, "facebook:ppstuttgart")
+    fake_platform.add_fault("facebook", status=401, method="DELETE", count=1)
+    outcome = services.publication_withdraw(publication_id=publication.pk)
+    assert outcome.status == "manual_required"
+    publication.refresh_from_db()
+    assert publication.state == State.WITHDRAW_FAILED and publication.last_error_permanent
+    task = ManualPublishTask.objects.get(publication=publication, kind="withdraw")
+    assert task.status == "open"
+    services.publication_mark_withdrawn_manually(publication_id=publication.pk, actor=press,
+                                                 note="Im Facebook-Seitenmanager gelöscht, geprüft 10:15")
+    publication.refresh_from_db()
+    task.refresh_from_db()
+    assert publication.state == State.WITHDRAWN and publication.confirmed_by == press
+    assert task.status == "done"
+
+
+@pytest.mark.django_db
+def test_instagram_without_delete_right_goes_manual(appeal, publish_appeal, fake_platform, monkeypatch):
+    monkeypatch.setenv("FAHNDUNG_INSTAGRAM_PPSTUTTGART_CAN_DELETE", "false")
+    publish_appeal(appeal)
+    publication = pub(appeal, "instagram:ppstuttgart")
+    assert services.publication_withdraw(publication_id=publication.pk).status == "manual_required"
+    publication.refresh_from_db()
+    assert publication.state == State.WITHDRAW_FAILED
+    assert fake_platform.delete_calls() == {}
+    # asking again does not create a second task
+    services.publication_withdraw(publication_id=publication.pk)
+    assert ManualPublishTask.objects.filter(publication=publication, kind="withdraw").count() == 1
+
+
+@pytest.mark.django_db
+def test_manual_channel_withdraw_creates_task(published, press):
+    publication = pub(published, "whatsapp:ppstuttgart")
+    assert services.publication_withdraw(publication_id=publication.pk).status == "manual_required"
+    task = ManualPublishTask.objects.get(publication=publication, kind="withdraw")
+    assert "WhatsApp" in task.instructions
+
+
+@pytest.mark.django_db
+def test_mark_withdrawn_manually_needs_press_and_note(published, investigator, press):
+    publication = pub(published, "whatsapp:ppstuttgart")
+    with pytest.raises(PermissionDenied):
+        services.publication_mark_withdrawn_manually(publication_id=publication.pk, actor=investigator, note="x")
+    with pytest.raises(ValidationFailed):
+        services.publication_mark_withdrawn_manually(publication_id=publication.pk, actor=press, note="  ")
+    services.publication_mark_withdrawn_manually(publication_id=publication.pk, actor=press, note="Kanal geprüft")
+    publication.refresh_from_db()
+    assert publication.state == State.WITHDRAWN and publication.confirmed_note == "Kanal geprüft"
+
+
+@pytest.mark.django_db
+def test_manual_publish_task_completion(published, press):
+    publication = pub(published, "press:media")
+    task = ManualPublishTask.objects.get(publication=publication, kind="publish")
+    services.manual_task_complete(actor=press, task_id=task.pk, note="Versendet 09:12")
+    publication.refresh_from_db()
+    assert publication.state == State.PUBLISHED and publication.published_at is not None
+    # closing later asks a person to send the withdrawal notice
+    assert services.publication_withdraw(publication_id=publication.pk).status == "manual_required"
+    withdraw_task = ManualPublishTask.objects.get(publication=publication, kind="withdraw")
+    services.manual_task_complete(actor=press, task_id=withdraw_task.pk, note="Rücknahme versendet")
+    publication.refresh_from_db()
+    assert publication.state == State.WITHDRAWN
+
+
+@pytest.mark.django_db
+def test_never_sent_publication_is_withdrawn_without_calls(appeal, publish_appeal, fake_platform):
+    fake_platform.add_fault("linkedin", status=401, count=1)
+    publish_appeal(appeal)
+    publication = pub(appeal, "linkedin:ppstuttgart")
+    assert publication.state == State.FAILED
+    outcome = services.publication_withdraw(publication_id=publication.pk)
+    assert outcome.status == "withdrawn"
+    publication.refresh_from_db()
+    assert publication.state == State.WITHDRAWN
+    # an attempt was made, so the platform was asked whether a post exists (it does not)
+    assert publication.attempt_rows.filter(operation="lookup").exists()
+
+
+@pytest.mark.django_db
+def test_lost_post_after_timeout_is_found_and_deleted(appeal, publish_appeal, fake_platform, monkeypatch):
+    import time
+
+    monkeypatch.setenv("FAHNDUNG_HTTP_TIMEOUT", "1")
+    fake_platform.add_fault("x", delay=1.5, after=True, method="POST", path_contains="/2/tweets", count=1)
+    publish_appeal(appeal)
+    publication = Publication.objects.get(appeal=appeal, platform="x", state=State.PENDING)
+    time.sleep(0.8)
+    outcome = services.publication_withdraw(publication_id=publication.pk)
+    assert outcome.status == "withdrawn" and outcome.verified
+    publication.refresh_from_db()
+    assert publication.external_id and publication.state == State.WITHDRAWN
+    assert fake_platform.delete_calls() == {publication.external_id: 1}
+    # and the dispatcher will not publish it again
+    with clock.frozen(clock.now() + timedelta(hours=1)):
+        assert services.publication_dispatch(publication_id=publication.pk).status == "noop"
+
+
+@pytest.mark.django_db
+def test_request_withdrawal_and_selectors(published):
+    ids = services.publications_request_withdrawal(appeal=published, actor=None)
+    assert set(ids) == set(publications_for_appeal(appeal=published).values_list("id", flat=True))
+    assert publications_diverging().filter(appeal=published).count() == len(ids)
+    assert Publication.objects.filter(appeal=published, desired_state=Desired.PUBLISHED).count() == 0
