@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 
 import pytest
@@ -65,7 +66,7 @@ def test_rotate_tip_keys_reencrypts_fields_and_rewraps_file_keys(settings, publi
     services.tip_note_add(actor=investigator, tip_id=receipt.tip_id, body="Notiz alt")
     new_key = Fernet.generate_key().decode()
     settings.FAHNDUNG_TIPS_KEYS = [new_key, TEST_KEY]
-    call_command("rotate_tip_keys", stdout=open(os.devnull, "w"))
+    call_command("rotate_tip_keys", stdout=io.StringIO())
     settings.FAHNDUNG_TIPS_KEYS = [new_key]  # old key removed
     tip = Tip.objects.get(pk=receipt.tip_id)
     assert tip.content == "Alter Schlüssel" and tip.notes.get().body == "Notiz alt"

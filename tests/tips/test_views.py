@@ -132,7 +132,7 @@ def test_public_form_database_down_is_503_page(client, published, monkeypatch):
 
     monkeypatch.setattr(services, "tip_submit_public", down)
     r = client.post(f"/hinweise/{published.slug}/", {"content": "x", "anonymous": "true"})
-    assert r.status_code == 503 and "NICHT gespeichert".encode() in r.content and r["Retry-After"] == "30"
+    assert r.status_code == 503 and b"NICHT gespeichert" in r.content and r["Retry-After"] == "30"
 
 
 def test_unknown_appeal_public_404(client):
