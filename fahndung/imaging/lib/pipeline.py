@@ -20,6 +20,7 @@ import cv2
 import numpy as np
 
 from fahndung.imaging.lib import PIPELINE_VERSION
+from fahndung.imaging.lib.decode import is_greyscale
 from fahndung.imaging.lib.detect import Box, FaceDetector, iou
 from fahndung.imaging.lib.redact import pad_box, redact
 from fahndung.imaging.lib.renditions import RENDITIONS, Crop, plan_crop, render
@@ -78,14 +79,22 @@ def _sharpness(rgb: np.ndarray) -> float:
     return float(cv2.Laplacian(grey, cv2.CV_64F).var())
 
 
-def quality_flags(decoded_flags: Iterable[str], rgb: np.ndarray, faces: list[Box]) -> list[str]:
+def input_flags(decoded_flags: Iterable[str], rgb: np.ndarray) -> list[str]:
+    """Flags known before detection (they also make detection more thorough)."""
     flags = [f for f in decoded_flags if f in FLAG_LABELS]
-    if any(min(b.w, b.h) < SMALL_FACE_PX for b in faces):
-        flags.append("small_faces")
+    if "greyscale" not in flags and is_greyscale(rgb):
+        flags.append("greyscale")
     if max(rgb.shape[:2]) < 800:
         flags.append("small_image")
     if _sharpness(rgb) < BLUR_VARIANCE:
         flags.append("low_quality")
+    return flags
+
+
+def quality_flags(decoded_flags: Iterable[str], rgb: np.ndarray, faces: list[Box]) -> list[str]:
+    flags = input_flags(decoded_flags, rgb)
+    if any(min(b.w, b.h) < SMALL_FACE_PX for b in faces):
+        flags.append("small_faces")
     if any(b.score < LOW_CONFIDENCE for b in faces):
         flags.append("low_confidence")
     if not faces:
@@ -130,7 +139,9 @@ def analyse(
     rgb: np.ndarray, detector: FaceDetector, *, decoded_flags: Iterable[str] = (),
     subject: tuple[int, int, int, int] | None = None, no_subject: bool = False,
 ) -> Analysis:
-    faces = detector.detect(rgb)
+    decoded_flags = list(decoded_flags)
+    pre = input_flags(decoded_flags, rgb)
+    faces = detector.detect(rgb, thorough="greyscale" in pre or "low_quality" in pre)
     flags = quality_flags(decoded_flags, rgb, faces)
     chosen, index = (None, None) if no_subject else select_subject(faces, subject)
     if chosen is not None and subject is None:
