@@ -1,6 +1,22 @@
-"""Staff UI routes of the publishing app (mounted under /staff/publishing/)."""
+"""Staff UI routes of the publishing app (mounted under /staff/publishing/, namespace "publishing").
 
-from django.urls import path  # noqa: F401
+Names other areas may link to: publishing:appeal (pk), publishing:tasks, publishing:count.
+"""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from fahndung.publishing import views
 
 app_name = "publishing"
-urlpatterns: list = []
+urlpatterns = [
+    path("appeal/<int:pk>/", views.appeal_page, name="appeal"),
+    path("appeal/<int:pk>/variant/<slug:platform>/", views.variant_action, name="variant"),
+    path("appeal/<int:pk>/media/", views.media_override, name="media_override"),
+    path("publication/<int:publication_id>/retry/", views.publication_retry, name="retry"),
+    path("publication/<int:publication_id>/withdrawn/", views.publication_withdrawn, name="withdrawn"),
+    path("tasks/", views.manual_tasks, name="tasks"),
+    path("tasks/<int:task_id>/done/", views.manual_task_done, name="task_done"),
+    path("count/", views.count_json, name="count"),
+]

@@ -1,0 +1,180 @@
+"""Staff UI of the publishing area (mounted at /staff/publishing/, namespace "publishing").
+
+Views only parse input, call ONE service/selector and render. Pages:
+  appeal/<pk>/                 platform texts (editor, exact counter, platform preview),
+                               R7 media override, publication states with links/attempts
+  appeal/<pk>/variant/<platform>/   POST save | approve | reset of one text
+  appeal/<pk>/media/           POST media override
+  publication/<id>/retry/      POST
+  publication/<id>/withdrawn/  POST manual withdrawal confirmation (note)
+  tasks/                       open manual tasks;  tasks/<id>/done/  POST
+  count/                       JSON {count, limit, ok, problems} – the server count is the truth
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from fahndung.accounts.decorators import staff_required
+from fahndung.accounts.roles import PRESS_OFFICE, roles_of
+from fahndung.appeals.selectors import appeal_get
+from fahndung.core.errors import ApplicationError, NotFound, PermissionDenied
+from fahndung.publishing import conf, selectors, services
+from fahndung.publishing.posts import build, counting
+
+
+def _errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Domain errors: NotFound → 404, PermissionDenied on GET → 403, else a German message."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound as exc:
+            raise Http404(exc.message) from exc
+        except ApplicationError as exc:
+            if request.method != "POST":
+                if isinstance(exc, PermissionDenied):
+                    raise DjangoPermissionDenied(exc.message) from exc
+                raise
+            messages.error(request, exc.message)
+            return HttpResponseRedirect(_back_url(kwargs))
+
+    return wrapped
+
+
+def _back_url(kwargs: dict[str, Any]) -> str:
+    if "pk" in kwargs:
+        return reverse("publishing:appeal", args=[kwargs["pk"]])
+    return reverse("publishing:tasks")
+
+
+def _mastodon_limit() -> int | None:
+    limits = [conf.mastodon_limit(a) for a in conf.accounts_from_env() if a.platform == "mastodon"]
+    return min(limits) if limits else None
+
+
+@require_GET
+@staff_required
+@_errors
+def appeal_page(request: HttpRequest, pk: int) -> HttpResponse:
+    appeal = appeal_get(user=request.user, pk=pk)
+    is_press = bool(roles_of(request.user) & {PRESS_OFFICE}) or request.user.is_superuser
+    variants = list(selectors.post_variants_for_appeal(appeal=appeal))
+    if not variants and appeal.status not in ("closed", "archived"):
+        variants = services.post_variants_ensure(appeal=appeal)
+    rows = []
+    for variant in variants:
+        limit = _mastodon_limit() if variant.platform == "mastodon" else None
+        check = counting.check(variant.platform, variant.text, mastodon_limit=limit)
+        rows.append({
+            "variant": variant, "label": conf.PLATFORM_LABELS.get(variant.platform, variant.platform),
+            "count": check.count, "limit": check.limit,
+            "problems": build.variant_problems(appeal, variant.platform, variant.text, limit=limit),
+        })
+    publications = [
+        {"obj": p, "attempts": list(selectors.publication_attempts(publication=p)[:10])}
+        for p in selectors.publications_for_appeal(appeal=appeal)
+    ]
+    return render(request, "publishing/appeal.html", {
+        "appeal": appeal, "rows": rows, "publications": publications, "is_press": is_press,
+        "editable": appeal.status in ("draft", "submitted", "changes_requested", "approved"),
+        "media_block_reason": build.media_block_reason(appeal), "appeal_url": build.appeal_url(appeal),
+        "accounts": conf.accounts_from_env(),
+    })
+
+
+@require_POST
+@staff_required
+@_errors
+def variant_action(request: HttpRequest, pk: int, platform: str) -> HttpResponse:
+    action = request.POST.get("action", "save")
+    if action == "approve":
+        services.post_variant_approve(actor=request.user, appeal_id=pk, platform=platform)
+        messages.success(request, _("Text freigegeben."))
+    elif action == "reset":
+        services.post_variant_reset(actor=request.user, appeal_id=pk, platform=platform)
+        messages.success(request, _("Text neu erzeugt."))
+    else:
+        services.post_variant_update(actor=request.user, appeal_id=pk, platform=platform,
+                                     text=request.POST.get("text", ""))
+        messages.success(request, _("Text gespeichert."))
+    return HttpResponseRedirect(reverse("publishing:appeal", args=[pk]) + f"#variant-{platform}")
+
+
+@require_POST
+@staff_required
+@_errors
+def media_override(request: HttpRequest, pk: int) -> HttpResponse:
+    services.platform_media_override_set(actor=request.user, appeal_id=pk, allow=request.POST.get("allow") == "1",
+                                         reason=request.POST.get("reason", ""))
+    messages.success(request, _("Einstellung zu Bildern auf Plattformen gespeichert."))
+    return HttpResponseRedirect(reverse("publishing:appeal", args=[pk]))
+
+
+@require_POST
+@staff_required
+@_errors
+def publication_retry(request: HttpRequest, publication_id: int) -> HttpResponse:
+    publication = selectors.publication_get(user=request.user, pk=publication_id)
+    try:
+        services.publication_retry(actor=request.user, publication_id=publication.pk)
+        messages.success(request, _("Neuer Versuch angestoßen."))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return HttpResponseRedirect(reverse("publishing:appeal", args=[publication.appeal_id]))
+
+
+@require_POST
+@staff_required
+@_errors
+def publication_withdrawn(request: HttpRequest, publication_id: int) -> HttpResponse:
+    publication = selectors.publication_get(user=request.user, pk=publication_id)
+    try:
+        services.publication_mark_withdrawn_manually(publication_id=publication.pk, actor=request.user,
+                                                     note=request.POST.get("note", ""))
+        messages.success(request, _("Löschung bestätigt."))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    return HttpResponseRedirect(reverse("publishing:appeal", args=[publication.appeal_id]))
+
+
+@require_GET
+@staff_required
+def manual_tasks(request: HttpRequest) -> HttpResponse:
+    tasks = selectors.manual_tasks_open(user=request.user)
+    return render(request, "publishing/tasks.html", {"tasks": tasks})
+
+
+@require_POST
+@staff_required
+@_errors
+def manual_task_done(request: HttpRequest, task_id: int) -> HttpResponse:
+    services.manual_task_complete(actor=request.user, task_id=task_id, note=request.POST.get("note", ""),
+                                  external_url=request.POST.get("external_url", ""))
+    messages.success(request, _("Aufgabe erledigt."))
+    return HttpResponseRedirect(reverse("publishing:tasks"))
+
+
+@require_http_methods(["GET", "POST"])
+@staff_required
+def count_json(request: HttpRequest) -> JsonResponse:
+    data = request.POST if request.method == "POST" else request.GET
+    platform = data.get("platform", "")
+    text = data.get("text", "")
+    if platform not in counting.LIMITS:
+        return JsonResponse({"error": {"code": "validation_failed", "message": "Unbekannte Plattform.",
+                                       "fields": {"platform": ["Unbekannt."]}}}, status=400)
+    result = counting.check(platform, text[:70000], mastodon_limit=_mastodon_limit() if platform == "mastodon" else None)
+    return JsonResponse({"platform": platform, "count": result.count, "limit": result.limit, "ok": result.ok,
+                         "problems": result.problems})
