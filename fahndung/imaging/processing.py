@@ -147,7 +147,7 @@ def photo_process(*, analysis_id: int) -> str:
     _progress(analysis_id, 85, "Formate werden gespeichert")
     signature = pipeline.boxes_signature(subject, boxes, method)
     with transaction.atomic():
-        analysis = PhotoAnalysis.objects.select_for_update().select_related("photo").get(pk=analysis_id)
+        analysis = PhotoAnalysis.objects.select_for_update(of=("self",)).select_related("photo").get(pk=analysis_id)
         if analysis.state != AnalysisState.PROCESSING:
             return "skipped"
         if analysis.revision != revision:

@@ -116,7 +116,7 @@ def transition(analysis: PhotoAnalysis, action: str, actor: Any = None, **detail
 
 def _locked(photo_id: int, *, for_edit: bool = False) -> PhotoAnalysis:
     try:
-        analysis = PhotoAnalysis.objects.select_for_update().select_related("photo__appeal").get(photo_id=photo_id)
+        analysis = PhotoAnalysis.objects.select_for_update(of=("self",)).select_related("photo__appeal").get(photo_id=photo_id)
     except PhotoAnalysis.DoesNotExist:
         raise NotFound("Für dieses Foto gibt es noch keine Bildanalyse.") from None
     if for_edit and (not analysis.detected or analysis.state not in EDITABLE_STATES):
@@ -351,7 +351,7 @@ def public_renditions_delete(*, appeal: Any, actor: Any) -> int:
     """Remove every public copy of the appeal's renditions (closing, takedown). Idempotent."""
     count = 0
     with transaction.atomic():
-        for analysis in PhotoAnalysis.objects.select_for_update().filter(photo__appeal=appeal):
+        for analysis in PhotoAnalysis.objects.select_for_update(of=("self",)).filter(photo__appeal=appeal):
             count += _unpublish(analysis)
         audit_record(actor=actor, action="photo.public_delete", obj=appeal, appeal_id=appeal.pk, detail={"files": count})
     return count

@@ -169,3 +169,36 @@ def test_edit_while_detection_pending_conflicts(upload, investigator, appeal, cr
     assert PhotoAnalysis.objects.get(photo=photo).state == AnalysisState.PENDING  # on_commit not run
     with pytest.raises(Conflict):
         services.box_add(actor=investigator, photo_id=photo.pk, kind="face", x=0, y=0, w=10, h=10)
+
+
+def test_sweep_requeues_pending_and_fails_stuck_rows(processed, crowd_jpeg, investigator, appeal, settings):
+    from datetime import timedelta
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from fahndung.appeals.services import photo_add
+    from fahndung.core import clock
+    from fahndung.imaging.tasks import sweep_pending_photos
+
+    # A photo whose enqueue was lost (on_commit never ran): the sweep processes it.
+    other = photo_add(actor=investigator, appeal_id=appeal.pk,
+                      uploaded_file=SimpleUploadedFile("b.jpg", crowd_jpeg[:-10] + b"\xff\xd9"))
+    assert PhotoAnalysis.objects.get(photo=other).state == AnalysisState.PENDING
+    assert sweep_pending_photos.apply().get() >= 1
+    assert PhotoAnalysis.objects.get(photo=other).state in (AnalysisState.READY, AnalysisState.FAILED)
+    # A row stuck in processing after too many attempts is failed with a German reason.
+    analysis = PhotoAnalysis.objects.get(photo=processed)
+    PhotoAnalysis.objects.filter(pk=analysis.pk).update(
+        state=AnalysisState.PROCESSING, attempts=3, updated_at=clock.now() - timedelta(hours=1)
+    )
+    sweep_pending_photos.apply()
+    analysis.refresh_from_db()
+    assert analysis.state == AnalysisState.FAILED and "abgebrochen" in analysis.failure_reason
+
+
+def test_no_subject_then_retry_flow(processed, investigator, run_commit):
+    analysis = run_commit(services.subject_set, actor=investigator, photo_id=processed.pk, none=True)
+    analysis.refresh_from_db()
+    assert analysis.no_subject and analysis.subject_box is None and analysis.state == AnalysisState.READY
+    with pytest.raises(ValidationFailed):
+        services.subject_set(actor=investigator, photo_id=processed.pk)
