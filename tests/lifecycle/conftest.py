@@ -139,3 +139,67 @@ def duty_officer(db):
     user = UserFactory(username="duty", roles=[], unit=None)
     StaffProfile.objects.filter(user=user).update(is_duty_officer=True)
     return user
+
+
+# --- real services (PostgreSQL, Redis, worker processes, fake platforms) ------------------
+
+FAST_ENV = {
+    # Short backoffs so fault/recovery scenarios finish in seconds; the sweep is driven
+    # by the test (every ~1 s) instead of beat's 60 s.
+    "FAHNDUNG_WITHDRAW_BACKOFF_SECONDS": "1",
+    "FAHNDUNG_WITHDRAW_BACKOFF_MAX_SECONDS": "2",
+    "FAHNDUNG_WITHDRAW_FAST_RETRY_SECONDS": "2",
+    "FAHNDUNG_WITHDRAW_MAX_ATTEMPTS": "6",
+    "FAHNDUNG_WITHDRAW_LEASE_SECONDS": "120",
+    "FAHNDUNG_WITHDRAW_SLOW_RETRY_SECONDS": "3",
+    "FAHNDUNG_PUBLISHING_BACKOFF_SECONDS": "1",
+    "FAHNDUNG_PUBLISHING_BACKOFF_MAX_SECONDS": "2",
+}
+
+
+@pytest.fixture
+def live_broker(redis_broker, settings, monkeypatch):
+    """Point this process's Celery app at the private Redis (tasks really go through the
+    broker, not eager) and restore the eager test setup afterwards."""
+    from fahndung.celery import app
+
+    for key, value in FAST_ENV.items():
+        monkeypatch.setenv(key, value)
+
+    def reset_pools():
+        from kombu import pools
+
+        try:
+            pools.reset()  # kombu keeps process-wide pools keyed by broker URL
+        except Exception:  # noqa: S110 - best effort: a dead broker cannot be closed cleanly
+            pass
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    previous = (app.conf.broker_url, app.conf.broker_transport_options, app.conf.task_always_eager)
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    app.conf.task_always_eager = False
+    app.conf.broker_url = redis_broker.url
+    app.conf.broker_transport_options = {"visibility_timeout": 3600}
+    reset_pools()
+    yield redis_broker
+    reset_pools()
+    app.conf.broker_url, app.conf.broker_transport_options, app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def live(live_broker, celery_worker, fake_platform):
+    """live.worker() starts a worker on the private broker (env with fast backoffs and
+    the fake platform accounts); live.platform is the FakePlatform."""
+    import os
+
+    class Live:
+        broker = live_broker
+        platform = fake_platform
+
+        @staticmethod
+        def worker(concurrency: int = 2, env: dict[str, str] | None = None):
+            full = {k: os.environ[k] for k in os.environ if k.startswith("FAHNDUNG_")}
+            return celery_worker(live_broker.url, concurrency=concurrency, env={**full, **(env or {})})
+
+    return Live()
