@@ -74,7 +74,7 @@ def replay_window_seconds() -> int:
 
 
 def scrypt_n() -> int:
-    return int(_get("FAHNDUNG_TIP_SECRET_SCRYPT_N", env_int("FAHNDUNG_TIP_SECRET_SCRYPT_N", 2048)))
+    return int(_get("FAHNDUNG_TIP_SECRET_SCRYPT_N", env_int("FAHNDUNG_TIP_SECRET_SCRYPT_N", 2**14)))
 
 
 def outbox_max_attempts() -> int:

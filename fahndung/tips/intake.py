@@ -12,6 +12,7 @@ transaction; callers answer only after it committed. Nothing here talks to the b
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import logging
 import secrets
@@ -269,14 +270,13 @@ def tip_submit_public(
             "Zu viele Hinweise in kurzer Zeit von diesem Anschluss. Bitte später erneut versuchen oder 110 anrufen."
         )
     secret = new_secret()
-    secret_hash = crypto.hash_secret(secret)
     stored = _StoredFiles()
     try:
         pending = _store_blobs(appeal_id, inspected, stored)
         now = clock.now()
         with transaction.atomic():
             tip = Tip.objects.create(
-                appeal_id=appeal_id, reference=new_reference(), secret_hash=secret_hash, channel=Channel.WEB,
+                appeal_id=appeal_id, reference=new_reference(), secret_pending=secret, channel=Channel.WEB,
                 received_at=now, created_at=now, last_activity_at=now, content=fields.content,
                 observed_at=fields.observed_at, observed_place=fields.observed_place,
                 is_anonymous=fields.is_anonymous, contact_name=fields.contact_name,
@@ -358,7 +358,15 @@ def tipster_authenticate(*, reference: str, secret: str, client_key: str) -> Tip
         raise TooManyRequests("Zu viele Versuche. Bitte später erneut versuchen.")
     ref = normalize_reference(clean_text(reference, field="reference", label="Hinweisnummer", max_length=40))
     code = normalize_secret(clean_text(secret, field="secret", label="Zugangscode", max_length=60))
-    tip = Tip.objects.filter(reference=ref).only("id", "secret_hash", "appeal_id", "reference").first() if ref else None
+    tip = (
+        Tip.objects.filter(reference=ref).only("id", "secret_hash", "secret_pending", "appeal_id", "reference").first()
+        if ref else None
+    )
+    if tip is not None and not tip.secret_hash and tip.secret_pending:
+        # Not yet upgraded to the slow hash (relay pending): compare with the encrypted copy.
+        if hmac.compare_digest(normalize_secret(tip.secret_pending), code):
+            return tip
+        raise NotFound(_BAD_CREDENTIALS, code="invalid_credentials")
     if tip is None or not tip.secret_hash:
         # Same cost as a real check: response time must not reveal which references exist.
         if not _DUMMY_HASH:

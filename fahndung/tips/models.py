@@ -19,9 +19,12 @@ class Tip(models.Model):
     State = TipState
 
     appeal = models.ForeignKey("appeals.Appeal", on_delete=models.PROTECT, related_name="tips")
-    # Random, non-sequential; shown to the tipster. The secret is stored only as a scrypt hash.
+    # Random, non-sequential; shown to the tipster. The secret ends up only as a scrypt hash:
+    # intake stores it encrypted (secret_pending) and the relay/worker replaces it with the
+    # slow hash seconds later, so the KDF's CPU cost never sits in the intake request.
     reference = models.CharField(max_length=20, unique=True)
     secret_hash = models.CharField(max_length=200, blank=True)
+    secret_pending = EncryptedTextField(blank=True, default="")
     channel = models.CharField(max_length=20, choices=Channel.choices, default=Channel.WEB, db_index=True)
     state = models.CharField(max_length=20, choices=TipState.choices, default=TipState.NEW, db_index=True)
     received_at = models.DateTimeField(db_index=True)
@@ -62,6 +65,10 @@ class Tip(models.Model):
 
     def __str__(self) -> str:
         return f"Hinweis {self.reference}"
+
+    @property
+    def has_reply_channel(self) -> bool:
+        return bool(self.secret_hash or self.secret_pending)
 
 
 class TipEvent(models.Model):

@@ -35,7 +35,7 @@ def tip_detail(tip: Any) -> dict[str, Any]:
         "contact": None if tip.is_anonymous else {
             "name": tip.contact_name, "phone": tip.contact_phone, "email": tip.contact_email},
         "source_detail": tip.source_detail,
-        "has_reply_channel": bool(tip.secret_hash),
+        "has_reply_channel": tip.has_reply_channel,
         "attachments": [
             {"id": a.pk, "name": a.original_name, "content_type": a.blob.content_type,
              "size_bytes": a.blob.size_bytes, "sha256": a.blob.sha256, "message_id": a.message_id}

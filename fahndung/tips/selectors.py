@@ -33,7 +33,7 @@ from fahndung.core.errors import NotFound, PermissionDenied
 from fahndung.tips.choices import Channel, TipState
 from fahndung.tips.models import Tip, TipMessage, TipRead
 
-_ENCRYPTED = ("content", "observed_place", "contact_name", "contact_phone", "contact_email",
+_ENCRYPTED = ("secret_pending", "content", "observed_place", "contact_name", "contact_phone", "contact_email",
               "source_detail", "replay_secret")
 
 

@@ -60,7 +60,7 @@ __all__ = [
 ]
 
 _ROTATE = (
-    (Tip, ("content", "observed_place", "contact_name", "contact_phone", "contact_email", "source_detail", "replay_secret")),
+    (Tip, ("secret_pending", "content", "observed_place", "contact_name", "contact_phone", "contact_email", "source_detail", "replay_secret")),
     (TipEvent, ("comment",)),
     (TipNote, ("body",)),
     (TipMessage, ("body",)),

@@ -132,7 +132,7 @@ def tip_reply(*, actor: Any, tip_id: int | str, body: Any) -> TipMessage:
     text = clean_text(body, field="body", label="Antwort", max_length=10_000, required=True)
     with transaction.atomic():
         tip = _locked(actor, tip_id)
-        if not tip.secret_hash:
+        if not tip.has_reply_channel:
             raise ValidationFailed(
                 "Dieser Hinweis kam nicht über das Online-Formular; es gibt keinen Rückkanal.",
                 fields={"body": ["Kein Rückkanal."]},

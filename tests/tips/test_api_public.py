@@ -28,9 +28,28 @@ def test_submit_stores_encrypted_tip_and_outbox_row(submit, published):
         content_raw, place_raw = c.fetchone()
     assert "Bahnhof" not in content_raw and "Hauptbahnhof" not in place_raw
     assert raw  # decrypts through the field
-    assert body["secret"] not in tip.secret_hash
+    # The secret never sits in the clear: encrypted until the relay replaces it by a scrypt hash.
+    assert tip.secret_hash == "" and tip.secret_pending == body["secret"]
+    with connection.cursor() as c:
+        c.execute("SELECT secret_pending FROM tips_tip WHERE id = %s", [tip.pk])
+        assert body["secret"] not in c.fetchone()[0]
     outbox = OutboxMessage.objects.get()
     assert outbox.topic == "tip.received" and outbox.payload == {"tip_id": tip.pk, "appeal_id": published.pk}
+
+
+def test_secret_is_upgraded_to_scrypt_hash_by_the_relay(submit, api_client):
+    from fahndung.tips import services
+    from fahndung.tips.tasks import publish
+
+    body = submit().json()
+    creds = {"reference": body["reference"], "secret": body["secret"]}
+    assert api_client.post("/api/v1/public/tips/thread/", creds, format="json").status_code == 200
+    assert services.outbox_sweep(publish=publish)["sent"] == 1
+    tip = Tip.objects.get(reference=body["reference"])
+    assert tip.secret_hash.startswith("scrypt$") and tip.secret_pending == ""
+    assert api_client.post("/api/v1/public/tips/thread/", creds, format="json").status_code == 200
+    wrong = {**creds, "secret": body["secret"][:-1] + ("A" if body["secret"][-1] != "A" else "B")}
+    assert api_client.post("/api/v1/public/tips/thread/", wrong, format="json").status_code == 404
 
 
 def test_references_are_random(submit):

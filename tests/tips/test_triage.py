@@ -97,7 +97,7 @@ def test_staff_intake_records_channel_time_and_logger(published, press, investig
                                  content="Kommentar unter dem Post: 'Den kenne ich, wohnt in Feuerbach'",
                                  received_at=when, source_detail="https://social.example/p/1#c2")
     assert tip.channel == "social_comment" and tip.logged_by == press and tip.received_at == when
-    assert not tip.secret_hash
+    assert not tip.has_reply_channel
     with pytest.raises(ValidationFailed):
         services.tip_reply(actor=investigator, tip_id=tip.pk, body="x")  # no reply channel
     with pytest.raises(ValidationFailed):
