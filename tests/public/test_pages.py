@@ -223,13 +223,15 @@ def test_tip_form_is_included_when_the_tips_template_exists(client, published, s
     assert "fahndung:tip-form" not in html
 
 
-def test_page_renders_without_tips_template(client, published):
+def test_page_renders_without_tips_template(client, published, monkeypatch):
     from fahndung.public import selectors
 
-    if selectors.tip_form_template():
-        pytest.skip("the tips app already ships its public form")
+    monkeypatch.setattr(selectors, "TIP_FORM_TEMPLATE", "tips/not_there_yet.html")
+    assert selectors.tip_form_template() is None
     html = _page(client, published)
     assert "fahndung:tip-form" not in html
+    assert "<form method=\"post\"" not in html
+    assert "sofort 110" in html
 
 
 def test_list_shows_only_published_and_filters_by_kind(client, make_published):
