@@ -261,3 +261,17 @@ def test_unchanged_edit_of_approved_appeal_is_not_a_new_version(appeal, investig
     appeal.refresh_from_db()
     changed = list(AppealEvent.objects.filter(appeal=appeal, action="revise").values_list("comment", flat=True))
     assert appeal.status == Status.APPROVED and appeal.version == 1, changed
+
+
+def test_review_queue_actions_return_to_queue(appeal, investigator, press, staff_client):
+    from fahndung.appeals.services import appeal_submit
+
+    appeal_submit(actor=investigator, appeal_id=appeal.pk)
+    client = staff_client(press)
+    body = client.get("/staff/review/").content.decode()
+    assert f"/staff/appeals/{appeal.pk}/approve/" in body and f"/staff/appeals/{appeal.pk}/request-changes/" in body
+    r = client.post(f"/staff/appeals/{appeal.pk}/request-changes/", {"comment": "Foto fehlt", "next": "/staff/review/"})
+    assert r["Location"] == "/staff/review/"
+    appeal.refresh_from_db()
+    assert appeal.status == Status.CHANGES_REQUESTED
+    assert appeal.title not in client.get("/staff/review/").content.decode()

@@ -1,4 +1,5 @@
-"""Press-office review queue: submitted appeals waiting for approval."""
+"""Press-office review queue: submitted appeals waiting for approval, oldest first, with
+approve (R6 checklist) and request-changes (comment required) right in the list."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from fahndung.accounts.decorators import staff_required
 from fahndung.appeals.choices import Status
 from fahndung.appeals.selectors import appeal_list
 from fahndung.web.deadlines import expiry_deadline, order_deadline
+from fahndung.web.forms.actions import ApproveForm
 
 
 @staff_required
@@ -21,4 +23,4 @@ def review_queue(request: HttpRequest) -> HttpResponse:
          "own": request.user.pk in (a.owner_id, a.submitted_by_id)}
         for a in qs.select_related("submitted_by")
     ]
-    return render(request, "web/review_queue.html", {"rows": rows})
+    return render(request, "web/review_queue.html", {"rows": rows, "approve_form": ApproveForm()})

@@ -32,10 +32,40 @@
   links.forEach(function (a) {
     a.addEventListener("click", function (e) { e.preventDefault(); show(a.getAttribute("data-step-link"), true); });
   });
+  /* Inline validation: a step's required/typed fields are checked before "Weiter". */
+  var MSG = en ? { required: "Required field.", invalid: "Please check this entry." }
+               : { required: "Pflichtfeld.", invalid: "Bitte Eingabe prüfen." };
+  function fieldError(el, text) {
+    var box = el.closest(".field"); if (!box) { return; }
+    var list = box.querySelector("ul.errorlist[data-client]");
+    if (!text) { if (list) { list.remove(); } if (!box.querySelector("ul.errorlist")) { box.classList.remove("has-error"); } el.removeAttribute("aria-invalid"); return; }
+    if (!list) { list = document.createElement("ul"); list.className = "errorlist"; list.setAttribute("data-client", ""); box.appendChild(list); }
+    list.innerHTML = ""; var li = document.createElement("li"); li.textContent = text; list.appendChild(li);
+    box.classList.add("has-error"); el.setAttribute("aria-invalid", "true");
+  }
+  function checkField(el) {
+    if (!el.willValidate) { return true; }
+    if (el.validity.valid) { fieldError(el, ""); return true; }
+    fieldError(el, el.validity.valueMissing ? MSG.required : (el.validationMessage || MSG.invalid));
+    return false;
+  }
+  function checkStep(section) {
+    var bad = null;
+    section.querySelectorAll("input,select,textarea").forEach(function (el) {
+      if (el.type !== "hidden" && !checkField(el) && !bad) { bad = el; }
+    });
+    if (bad) { bad.focus(); }
+    return !bad;
+  }
+  form.addEventListener("blur", function (e) {
+    if (e.target.matches && e.target.matches("input,select,textarea")) { checkField(e.target); }
+  }, true);
   document.addEventListener("click", function (e) {
     var btn = e.target.closest("[data-next],[data-prev]");
     if (!btn) { return; }
-    var here = btn.closest(".step").getAttribute("data-step");
+    var section = btn.closest(".step");
+    if (btn.hasAttribute("data-next") && form.contains(section) && !checkStep(section)) { return; }
+    var here = section.getAttribute("data-step");
     var i = order.indexOf(here) + (btn.hasAttribute("data-next") ? 1 : -1);
     if (i >= 0 && i < order.length) { show(order[i], true); }
   });
