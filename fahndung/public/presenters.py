@@ -99,7 +99,7 @@ def _name_allowed(appeal: Any) -> bool:
 
 def _field_value(person: Any, key: str) -> str:
     if key == "sex":
-        return person.get_sex_display() if person.sex else ""
+        return {"female": _("weiblich"), "male": _("männlich"), "diverse": _("divers")}.get(person.sex, "")
     if key == "age":
         return _range(person.age_min, person.age_max, _("Jahre"))
     if key == "height":

@@ -212,6 +212,8 @@ def test_english_switch(client, published):
     assert '<html lang="en">' in html
     assert "If you see the person now" in html
     assert "WANTED" in html
+    assert 'data-field="sex">male<' in html
+    assert "25–30 years" in html
 
 
 def test_tip_form_is_included_when_the_tips_template_exists(client, published, settings, tmp_path):
