@@ -26,6 +26,7 @@ class Command(BaseCommand):
         fake_url = f"http://127.0.0.1:{fake_port}"
         env = self._child_env(port, fake_url)
         os.environ.update(env)  # seeding publishes through the same adapter configuration
+        settings.PUBLIC_BASE_URL = env["FAHNDUNG_PUBLIC_BASE_URL"].rstrip("/")  # links in seeded posts
 
         call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write(self.style.SUCCESS("Datenbank migriert."))
