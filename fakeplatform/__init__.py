@@ -48,4 +48,8 @@ def demo_env(base_url: str) -> dict[str, str]:
         "FAHNDUNG_WHATSAPP_PPSTUTTGART_CHANNEL": "Polizei Stuttgart (WhatsApp-Kanal)",
         "FAHNDUNG_PRESS_MEDIA_RECIPIENTS": "redaktion@zeitung.example, newsdesk@radio.example",
     }
+    # Staff UI links open the fake server's HTML view of each post.
+    for prefix in ("X_LKA", "X_PPSTUTTGART", "FACEBOOK_PPSTUTTGART", "INSTAGRAM_PPSTUTTGART", "MASTODON_BUND",
+                   "BLUESKY_PPSTUTTGART", "LINKEDIN_PPSTUTTGART"):
+        env[f"FAHNDUNG_{prefix}_VIEW_URL"] = f"{base}/_view/{{id}}"
     return env

@@ -10,17 +10,19 @@ Control API (JSON):
                           path_contains?, reset_in?}   (platform "*" matches all)
   GET  /_control/faults, DELETE /_control/faults
   POST /_control/reset                 -> forget everything
+  GET  /_view/<url-encoded post id>    -> HTML view of one post (demo links), 410 when deleted
 """
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from fakeplatform.platforms import ROUTES, Req, Resp, graph_platform
 from fakeplatform.store import Fault, Store
@@ -49,6 +51,22 @@ def _fault_response(fault: Fault, platform: str) -> Resp:
     return Resp(status, body, headers)
 
 
+def _view(store: Store, post_id: str) -> tuple[int, str]:
+    """A minimal HTML page per post, so demo links from the staff UI lead somewhere."""
+    post = store.posts.get(post_id)
+    if post is None:
+        return 404, "<!doctype html><meta charset=utf-8><title>Nicht gefunden</title><p>Diesen Beitrag gibt es nicht."
+    state = "gelöscht" if post.deleted else "online"
+    text = html.escape(post.text).replace("\n", "<br>")
+    return (410 if post.deleted else 200), (
+        "<!doctype html><html lang=de><meta charset=utf-8><title>Fake-Plattform</title>"
+        "<body style='font-family:system-ui;max-width:40rem;margin:2rem auto'>"
+        f"<p><strong>{html.escape(post.platform)}</strong> · {html.escape(post.author)} · {state}</p>"
+        f"<article style='border:1px solid #ccc;border-radius:12px;padding:1rem'>{text if not post.deleted else '<em>Dieser Beitrag wurde gelöscht.</em>'}</article>"
+        "<p><small>Lokaler Fake-Server – keine echte Plattform.</small></p></body></html>"
+    )
+
+
 class Handler(BaseHTTPRequestHandler):
     server: FakePlatformHTTPServer
     protocol_version = "HTTP/1.1"
@@ -63,6 +81,9 @@ class Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(length) if length else b""
         headers = {k.lower(): v for k, v in self.headers.items()}
         store = self.server.store
+        if url.path.startswith("/_view/"):
+            self._send_html(*_view(store, unquote(url.path.removeprefix("/_view/"))))
+            return
         if url.path.startswith("/_control/"):
             self._send(self._control(url.path, parse_qs(url.query), body))
             return
@@ -126,6 +147,17 @@ class Handler(BaseHTTPRequestHandler):
             with store.lock:
                 return Resp(200, {"faults": [f.as_dict() for f in store.faults if f.active()]})
         return Resp(404, {"error": "unknown control endpoint"})
+
+    def _send_html(self, status: int, page: str) -> None:
+        payload = page.encode("utf-8")
+        try:
+            self.send_response(status)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
 
     def _send(self, resp: Resp) -> None:
         payload = b"" if resp.body is None else json.dumps(resp.body).encode("utf-8")

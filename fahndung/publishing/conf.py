@@ -22,13 +22,13 @@ from fahndung.core.env import env_bool, env_int
 PLATFORM_FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "x": (
         ("CONSUMER_KEY", "CONSUMER_SECRET", "ACCESS_TOKEN", "ACCESS_SECRET"),
-        ("API_BASE", "UPLOAD_BASE", "MEDIA_API", "LABEL"),
+        ("API_BASE", "UPLOAD_BASE", "MEDIA_API", "VIEW_URL", "LABEL"),
     ),
-    "facebook": (("PAGE_ID", "TOKEN"), ("GRAPH_BASE", "LABEL")),
-    "instagram": (("USER_ID", "TOKEN"), ("GRAPH_BASE", "CAN_DELETE", "LABEL")),
-    "mastodon": (("BASE_URL", "TOKEN"), ("MAX_CHARS", "LABEL")),
-    "bluesky": (("HANDLE", "APP_PASSWORD"), ("PDS", "LABEL")),
-    "linkedin": (("AUTHOR", "TOKEN"), ("API_BASE", "VERSION", "LABEL")),
+    "facebook": (("PAGE_ID", "TOKEN"), ("GRAPH_BASE", "VIEW_URL", "LABEL")),
+    "instagram": (("USER_ID", "TOKEN"), ("GRAPH_BASE", "CAN_DELETE", "VIEW_URL", "LABEL")),
+    "mastodon": (("BASE_URL", "TOKEN"), ("MAX_CHARS", "VIEW_URL", "LABEL")),
+    "bluesky": (("HANDLE", "APP_PASSWORD"), ("PDS", "VIEW_URL", "LABEL")),
+    "linkedin": (("AUTHOR", "TOKEN"), ("API_BASE", "VERSION", "VIEW_URL", "LABEL")),
     # Manual channels: a person posts; the variable names where.
     "whatsapp": (("CHANNEL",), ("LABEL",)),
     "press": (("RECIPIENTS",), ("LABEL",)),
@@ -72,6 +72,16 @@ class AccountConfig:
 
     def get(self, name: str, default: str = "") -> str:
         return self.values.get(name, default) or default
+
+    def view_url(self, external_id: str, default: str) -> str:
+        """Link shown to staff: VIEW_URL with {id} (URL-encoded) if configured (demo: the fake
+        server's HTML view), else the platform's public URL."""
+        template = self.get("VIEW_URL")
+        if not template:
+            return default
+        from urllib.parse import quote
+
+        return template.replace("{id}", quote(external_id, safe=""))
 
 
 def accounts_from_env(environ: Mapping[str, str] | None = None) -> list[AccountConfig]:

@@ -131,3 +131,15 @@ def test_cli_runs_standalone():
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_html_view_of_a_post(server):
+    from urllib.parse import quote
+
+    status = post_status(server.url).json()
+    page = httpx.get(f"{server.url}/_view/{quote(status['id'], safe='')}")
+    assert page.status_code == 200 and "Hallo" in page.text and "online" in page.text
+    httpx.delete(f"{server.url}/mastodon/api/v1/statuses/{status['id']}", headers={"Authorization": "Bearer t"})
+    gone = httpx.get(f"{server.url}/_view/{status['id']}")
+    assert gone.status_code == 410 and "gelöscht" in gone.text
+    assert httpx.get(f"{server.url}/_view/nope").status_code == 404

@@ -113,7 +113,7 @@ class BlueskyAdapter(HttpAdapter):
             if "already exists" not in str(body.get("message", "")).lower():
                 raise AdapterError(f"bluesky: {body.get('error')}: {body.get('message')}", permanent=True, http_status=400)
             # an earlier attempt created it and its answer was lost: same rkey, same post
-        ref = RemoteRef(f"at://{did}/{POST}/{rkey}", f"https://bsky.app/profile/{self.handle}/post/{rkey}")
+        ref = self._ref(did, rkey)
         # The post is live; a failed reply gate must not cause a second post.
         with contextlib.suppress(AdapterError):
             self._xrpc("publish", "POST", "com.atproto.repo.createRecord", accept=(400,), json={
@@ -121,6 +121,10 @@ class BlueskyAdapter(HttpAdapter):
                 "record": {"$type": GATE, "post": ref.external_id, "allow": [],
                            "createdAt": record["createdAt"]}})
         return ref
+
+    def _ref(self, did: str, rkey: str) -> RemoteRef:
+        uri = f"at://{did}/{POST}/{rkey}"
+        return RemoteRef(uri, self.config.view_url(uri, f"https://bsky.app/profile/{self.handle}/post/{rkey}"))
 
     @staticmethod
     def _parts(ref: RemoteRef) -> tuple[str, str, str]:
@@ -148,7 +152,7 @@ class BlueskyAdapter(HttpAdapter):
     def find_existing(self, payload: Payload) -> RemoteRef | None:
         did = self._did()
         rkey = self._rkey(payload)
-        ref = RemoteRef(f"at://{did}/{POST}/{rkey}", f"https://bsky.app/profile/{self.handle}/post/{rkey}")
+        ref = self._ref(did, rkey)
         return ref if self.verify(ref) else None
 
 

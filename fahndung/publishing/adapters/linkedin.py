@@ -71,7 +71,7 @@ class LinkedInAdapter(HttpAdapter):
         urn = resp.headers.get("x-restli-id") or resp.headers.get("x-linkedin-id")
         if not urn:
             raise AdapterError("linkedin: Antwort ohne Beitrags-ID.", permanent=False)
-        return RemoteRef(urn, f"https://www.linkedin.com/feed/update/{urn}/")
+        return RemoteRef(urn, self.config.view_url(urn, f"https://www.linkedin.com/feed/update/{urn}/"))
 
     def withdraw(self, ref: RemoteRef) -> None:
         self._call("withdraw", "DELETE", f"{self.base}/rest/posts/{quote(ref.external_id, safe='')}",
@@ -88,7 +88,7 @@ class LinkedInAdapter(HttpAdapter):
         wanted = strip_urls(payload.text)
         for item in resp.json().get("elements", []):
             if strip_urls(plain_text(item.get("commentary", ""))) == wanted:
-                return RemoteRef(item["id"], f"https://www.linkedin.com/feed/update/{item['id']}/")
+                return RemoteRef(item["id"], self.config.view_url(item["id"], f"https://www.linkedin.com/feed/update/{item['id']}/"))
         return None
 
 

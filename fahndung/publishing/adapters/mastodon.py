@@ -50,7 +50,7 @@ class MastodonAdapter(HttpAdapter):
         resp = self._call("publish", "POST", f"{self.base}/api/v1/statuses",
                           headers={**self.headers, "Idempotency-Key": payload.idempotency_key}, data=data)
         status = resp.json()
-        return RemoteRef(str(status["id"]), status.get("url") or "")
+        return RemoteRef(str(status["id"]), self.config.view_url(str(status["id"]), status.get("url") or ""))
 
     def withdraw(self, ref: RemoteRef) -> None:
         self._call("withdraw", "DELETE", f"{self.base}/api/v1/statuses/{ref.external_id}",
@@ -69,7 +69,7 @@ class MastodonAdapter(HttpAdapter):
         for status in resp.json():
             text = status.get("text") or re.sub(r"<br\s*/?>|</p><p>", "\n", status.get("content", ""))
             if strip_urls(html.unescape(re.sub(r"<[^>]+>", "", text))) == wanted:
-                return RemoteRef(str(status["id"]), status.get("url") or "")
+                return RemoteRef(str(status["id"]), self.config.view_url(str(status["id"]), status.get("url") or ""))
         return None
 
 

@@ -87,7 +87,7 @@ class GraphAdapter(HttpAdapter):
             resp = self._call("publish", "POST", f"{self.base}/{self.node}/feed",
                               data=self._data(message=payload.text, link=payload.link))
             post_id = str(resp.json()["id"])
-        return RemoteRef(post_id, f"https://www.facebook.com/{post_id}")
+        return RemoteRef(post_id, self.config.view_url(post_id, f"https://www.facebook.com/{post_id}"))
 
     def _publish_instagram(self, payload: Payload) -> RemoteRef:
         image = next((m for m in payload.media if m.public_url), None)
@@ -108,7 +108,7 @@ class GraphAdapter(HttpAdapter):
                           data=self._data(creation_id=container))
         media_id = str(resp.json()["id"])
         self._disable_comments(media_id)
-        return RemoteRef(media_id, f"https://www.instagram.com/p/{media_id}/")
+        return RemoteRef(media_id, self.config.view_url(media_id, f"https://www.instagram.com/p/{media_id}/"))
 
     def _disable_comments(self, media_id: str) -> None:
         # The post is online; a failed comment switch must not trigger a second post.
@@ -144,7 +144,7 @@ class GraphAdapter(HttpAdapter):
             if strip_urls(item.get(key, "")) == wanted:
                 url = (f"https://www.instagram.com/p/{item['id']}/" if self.platform == "instagram"
                        else f"https://www.facebook.com/{item['id']}")
-                return RemoteRef(str(item["id"]), url)
+                return RemoteRef(str(item["id"]), self.config.view_url(str(item["id"]), url))
         return None
 
 

@@ -143,7 +143,7 @@ class XAdapter:
         return RemoteRef(tweet_id, self._url(tweet_id))
 
     def _url(self, tweet_id: str) -> str:
-        return f"https://x.com/i/web/status/{tweet_id}"
+        return self.config.view_url(tweet_id, f"https://x.com/i/web/status/{tweet_id}")
 
     def withdraw(self, ref: RemoteRef) -> None:
         try:

@@ -204,3 +204,13 @@ def test_unconfigured_account_is_a_permanent_error(fake_platform):
     with pytest.raises(AdapterError) as exc:
         adapter_for("x:unbekannt")
     assert exc.value.permanent
+
+
+@pytest.mark.parametrize("account", list(API_ACCOUNTS))
+def test_view_url_points_at_fake_html_view(account, fake_platform):
+    import httpx
+
+    ref = adapter_for(account).publish(payload())
+    assert ref.url.startswith(f"{fake_platform.url}/_view/")
+    page = httpx.get(ref.url)
+    assert page.status_code == 200 and "online" in page.text
