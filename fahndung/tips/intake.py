@@ -261,7 +261,10 @@ def tip_submit_public(
         idem_hash = hashlib.sha256(f"{appeal_id}:{key}".encode()).hexdigest()
     inspected = _inspect_all(list(attachments or []))
     request_hash = _request_hash(appeal_id, fields, inspected)
-    if idem_hash:
+    # Text-only tips skip the look-up: the unique constraint on idempotency_hash detects a
+    # replay (IntegrityError below), saving a query per submission. With files we look
+    # first, so a replay does not encrypt and write gigabytes only to discard them.
+    if idem_hash and inspected:
         existing = Tip.objects.filter(idempotency_hash=idem_hash).first()
         if existing is not None:
             return _replay(existing, request_hash)

@@ -22,6 +22,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
@@ -38,10 +39,17 @@ _ENCRYPTED = ("secret_pending", "content", "observed_place", "contact_name", "co
 
 
 def public_appeal_id(*, slug: str) -> int:
-    row = Appeal.objects.filter(slug=str(slug)[:32], status=Status.PUBLISHED).values_list("pk", flat=True).first()
-    if row is None:
+    """Id of a published appeal. Cached briefly: during a surge every tip would otherwise
+    pay this query; a tip arriving seconds after closing is still stored for the team."""
+    key = f"tips:appeal-id:{str(slug)[:32]}"
+    cached = cache.get(key)
+    if cached is None:
+        row = Appeal.objects.filter(slug=str(slug)[:32], status=Status.PUBLISHED).values_list("pk", flat=True).first()
+        cached = int(row) if row is not None else 0
+        cache.set(key, cached, timeout=30 if cached else 5)
+    if not cached:
         raise NotFound("Fahndung nicht gefunden oder nicht mehr aktiv.")
-    return int(row)
+    return int(cached)
 
 
 def public_appeal(*, slug: str) -> Appeal:
