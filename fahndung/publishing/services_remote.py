@@ -79,22 +79,32 @@ def _adapter(publication: Publication):
     return adapter
 
 
+# platform -> imaging rendition name (fahndung.imaging.lib.renditions.RENDITIONS)
+PLATFORM_RENDITION = {
+    "x": "x", "facebook": "facebook_landscape", "instagram": "instagram_portrait", "mastodon": "mastodon",
+    "bluesky": "bluesky", "linkedin": "linkedin",
+}
+
+
 def _media(publication: Publication) -> tuple[MediaItem, ...]:
-    """Processed, approved renditions when the R7 override allows images; else none.
-    Reads the imaging area's selector when it exists (link-only otherwise)."""
-    if not publication.with_media:
+    """Approved, redacted platform renditions – only when the R7 override allows images
+    (with_media is fixed at creation from posts.build.media_allowed). Link-only otherwise."""
+    rendition = PLATFORM_RENDITION.get(publication.platform)
+    if not publication.with_media or rendition is None:
         return ()
-    try:
-        from fahndung.imaging.selectors import renditions_for_platforms  # type: ignore[attr-defined]
-    except ImportError:
-        return ()
+    from django.conf import settings
+    from django.core.files.storage import default_storage
+
+    from fahndung.imaging.selectors import public_renditions_for_appeal
     from fahndung.publishing.posts.build import image_alt_text
 
     items = []
-    for rendition in renditions_for_platforms(appeal=publication.appeal)[:4]:
-        items.append(MediaItem(data=rendition.data, mime_type=rendition.mime_type,
-                               alt_text=image_alt_text(publication.appeal, getattr(rendition, "caption", "")),
-                               public_url=getattr(rendition, "public_url", "")))
+    for image in public_renditions_for_appeal(appeal=publication.appeal, rendition=rendition)[:4]:
+        with default_storage.open(image.path, "rb") as handle:
+            data = handle.read()
+        url = image.url if image.url.startswith("http") else f"{settings.PUBLIC_BASE_URL}{image.url}"
+        items.append(MediaItem(data=data, mime_type="image/jpeg", alt_text=image_alt_text(publication.appeal, image.alt),
+                               public_url=url))
     return tuple(items)
 
 
