@@ -31,6 +31,8 @@ import threading
 import time
 from pathlib import Path
 
+from cryptography.fernet import Fernet
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -46,6 +48,8 @@ def production_env(tmp: Path) -> dict[str, str]:
         "DJANGO_SETTINGS_MODULE": "fahndung.settings",
         "FAHNDUNG_DEBUG": "false",
         "FAHNDUNG_SECRET_KEY": secrets.token_urlsafe(50),
+        # Production refuses to start without the tips encryption key.
+        "FAHNDUNG_TIPS_KEYS": Fernet.generate_key().decode(),
         "FAHNDUNG_VAR_DIR": str(tmp / "var"),
         "FAHNDUNG_STATIC_ROOT": str(tmp / "static"),
         "FAHNDUNG_MEDIA_ROOT": str(tmp / "media"),
@@ -162,19 +166,24 @@ def load(port: int, path: str, seconds: float, concurrency: int, processes: int)
     return rate, p99, len(latencies), errors
 
 
-def wait_ready(port: int, path: str, proc: subprocess.Popen, timeout: float = 30) -> None:
+def wait_ready(port: int, path: str, proc: subprocess.Popen, timeout: float = 60) -> None:
     deadline = time.time() + timeout
+    last = "no answer"
     while time.time() < deadline:
         if proc.poll() is not None:
             raise SystemExit(f"gunicorn exited with {proc.returncode}")
         try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
             conn.request("GET", path, headers={"Host": "127.0.0.1"})
-            if conn.getresponse().status == 200:
+            response = conn.getresponse()
+            body = response.read()
+            if response.status == 200:
                 return
-        except OSError:
-            time.sleep(0.2)
-    raise SystemExit("gunicorn did not become ready")
+            last = f"HTTP {response.status}: {body[:300]!r}"
+        except OSError as exc:
+            last = repr(exc)
+        time.sleep(0.3)
+    raise SystemExit(f"gunicorn did not become ready for {path}: {last}")
 
 
 def main() -> None:
@@ -208,8 +217,8 @@ def main() -> None:
         wait_ready(port, static_path, gunicorn)
         print(f"page {page_path} and {static_path}: {size} bytes each; {args.workers} gunicorn workers × "
               f"{args.threads} threads; {args.concurrency} concurrent clients, {args.seconds:.0f} s each")
-        load(port, page_path, 2, args.concurrency, args.client_processes)  # warm caches on every worker
-        load(port, static_path, 2, args.concurrency, args.client_processes)
+        load(port, page_path, 1, args.concurrency, args.client_processes)  # warm caches on every worker
+        load(port, static_path, 1, args.concurrency, args.client_processes)
         page_rate, page_p99, page_n, page_err = load(port, page_path, args.seconds, args.concurrency, args.client_processes)
         static_rate, static_p99, static_n, static_err = load(port, static_path, args.seconds, args.concurrency, args.client_processes)
         print(f"page:   {page_n} requests, {page_err} errors, {page_rate:.0f} req/s, p99 {page_p99:.1f} ms")
