@@ -163,7 +163,11 @@ def appeal_list(request: HttpRequest) -> HttpResponse:
     lang = _language(request)
     kind = request.GET.get("kind", "")
     kind = kind if kind in Kind.values else ""
-    page_number = request.GET.get("page", "1")
+    # Normalised so arbitrary query strings cannot fill the cache with variants.
+    try:
+        page_number = str(min(max(int(request.GET.get("page", "1")), 1), 10_000))
+    except ValueError:
+        page_number = "1"
     state = selectors.public_list_state()
     key = list_cache_key(name="list", lang=lang, state=state, extra=f"{kind}|{page_number}")
     etag = _etag(key)

@@ -258,3 +258,10 @@ def test_list_is_paginated(client, make_published, settings):
     on_second = sum(a.slug in second for a in appeals)
     assert (on_first, on_second) == (conf.PUBLIC_PAGE_SIZE, 1)
     assert 'rel="next"' in first
+
+
+def test_list_tolerates_bad_parameters(client, published):
+    for params in ({"page": "abc"}, {"page": "-5"}, {"page": "999999999"}, {"kind": "<script>"}, {"lang": "xx"}):
+        response = client.get("/fahndung/", params)
+        assert response.status_code == 200, params
+        assert "<script>" not in response.content.decode()
