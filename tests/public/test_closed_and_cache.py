@@ -138,3 +138,11 @@ def test_csrf_free_tip_form_is_cached_with_the_page(client, published, settings,
         response = client.get(f"/fahndung/{published.slug}/")
     assert f'<form id="tip" data-slug="{published.slug}"></form>' in response.content.decode()
     assert response["Cache-Control"].startswith("public")
+
+
+def test_closed_notice_in_english(client, make_published):
+    appeal = make_published(kind=Kind.MISSING, legal_basis=LegalBasis.POLICE_LAW, status=Status.CLOSED,
+                            close_reason=CloseReason.FOUND_SAFE)
+    html = client.get(f"/fahndung/{appeal.slug}/", {"lang": "en"}).content.decode()
+    assert "found safe and well" in html
+    assert "RESOLVED" in html
