@@ -43,19 +43,16 @@ def _poster_photo_paths(appeal: Appeal) -> tuple[str, ...]:
 def poster_data_for_appeal(*, appeal: Appeal, page_size: str = "a4") -> PosterData:
     with translation.override("de"):
         details: list[tuple[str, str]] = []
-        multiple = appeal.persons.count() > 1
-        for index, person in enumerate(appeal.persons.all(), start=1):
-            for field in presenters.person_public_fields(person, appeal):
-                label = f"{field.label} ({index})" if multiple else field.label
-                details.append((label, field.value))
-        place = presenters.place_text(appeal)
-        when = presenters.appeal_time_text(appeal)
         if appeal.kind not in (Kind.MISSING, Kind.UNKNOWN_DEAD) and appeal.offence:
-            details.insert(0, ("Straftat", appeal.offence))
-        if place:
-            details.insert(1 if details and details[0][0] == "Straftat" else 0, ("Ort", place))
-        if when:
-            details.insert(2 if len(details) > 1 and details[1][0] == "Ort" else 1, ("Zeit", when))
+            details.append(("Straftat", appeal.offence))
+        for label, value in (("Ort", presenters.place_text(appeal)), ("Zeit", presenters.appeal_time_text(appeal))):
+            if value:
+                details.append((label, value))
+        persons = list(appeal.persons.all())
+        for index, person in enumerate(persons, start=1):
+            for field in presenters.person_public_fields(person, appeal):
+                label = f"{field.label} ({index})" if len(persons) > 1 else field.label
+                details.append((label, field.value))
         return PosterData(
             headline=presenters.headline(appeal.kind),
             url=f"{settings.PUBLIC_BASE_URL}/fahndung/{appeal.slug}/",
