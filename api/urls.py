@@ -11,5 +11,6 @@ urlpatterns = [
     path("", include("api.publishing")),
     path("", include("api.lifecycle")),
     path("", include("api.tips")),
+    path("", include("fahndung.posters.api")),
     path("public/", include("api.public")),
 ]

@@ -11,6 +11,7 @@ urlpatterns = [
     path("staff/publishing/", include("fahndung.publishing.urls")),
     path("staff/takedowns/", include("fahndung.lifecycle.urls")),
     path("staff/tips/", include("fahndung.tips.urls")),
+    path("staff/posters/", include("fahndung.posters.urls")),
     path("staff/", include("fahndung.web.urls")),
     path("accounts/", include("fahndung.accounts.urls")),
     path("api/v1/", include("api.urls")),

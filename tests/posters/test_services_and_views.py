@@ -88,7 +88,6 @@ def test_bad_format(published, press):
         poster_render(actor=press, appeal_id=published.pk, page_size="letter")
 
 
-@pytest.mark.urls("tests.posters.urls")
 def test_staff_download_view(published, investigator, client):
     anonymous = client.get(f"/staff/posters/{published.pk}/poster.pdf")
     assert anonymous.status_code == 302 and "/accounts/" in anonymous["Location"]
@@ -101,7 +100,6 @@ def test_staff_download_view(published, investigator, client):
     assert staff.get(f"/staff/posters/{published.pk}/poster.pdf", {"format": "x"}).status_code == 400
 
 
-@pytest.mark.urls("tests.posters.urls")
 def test_staff_download_stops_when_closed(published, investigator, press):
     staff = verified_client(investigator)
     assert staff.get(f"/staff/posters/{published.pk}/poster.pdf").status_code == 200
@@ -111,7 +109,6 @@ def test_staff_download_stops_when_closed(published, investigator, press):
     assert staff.get(f"/staff/posters/{published.pk}/poster.pdf").status_code == 404
 
 
-@pytest.mark.urls("tests.posters.urls")
 def test_api_download(published, api_as, press, investigator2):
     url = f"/api/v1/appeals/{published.pk}/poster.pdf"
     ok = api_as(press).get(url, {"format": "a4"})
