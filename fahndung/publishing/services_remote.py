@@ -173,6 +173,7 @@ def _publish_failed(publication_id: int, err: AdapterError) -> DispatchOutcome:
 
 
 def _publish_succeeded(publication_id: int, ref: RemoteRef) -> DispatchOutcome:
+    orphan = late = False
     with transaction.atomic():
         publication = _locked(publication_id)
         publication.external_id = ref.external_id
@@ -182,11 +183,16 @@ def _publish_succeeded(publication_id: int, ref: RemoteRef) -> DispatchOutcome:
         if publication.state != State.PUBLISHING:
             # Someone else finished or withdrew it meanwhile; still keep the id we learned.
             publication.save(update_fields=["external_id", "external_url", "last_error", "next_attempt_at", "updated_at"])
-            return DispatchOutcome("noop")
-        _transition(publication, State.PUBLISHED, ref.url or ref.external_id)
-        audit_record(actor=None, action="publication.published", obj=publication, appeal_id=publication.appeal_id,
-                     detail={"account": publication.account, "external_id": ref.external_id})
-        late = publication.desired_state == Desired.WITHDRAWN
+            orphan = publication.state == State.WITHDRAWN
+        else:
+            _transition(publication, State.PUBLISHED, ref.url or ref.external_id)
+            audit_record(actor=None, action="publication.published", obj=publication,
+                         appeal_id=publication.appeal_id,
+                         detail={"account": publication.account, "external_id": ref.external_id})
+            late = publication.desired_state == Desired.WITHDRAWN
+    if orphan:
+        _remove_orphan(publication_id, ref)
+        return DispatchOutcome("noop")
     if late:
         # The appeal was closed while we were posting: take the new post down at once.
         try:
@@ -194,7 +200,30 @@ def _publish_succeeded(publication_id: int, ref: RemoteRef) -> DispatchOutcome:
         except AdapterError as err:
             log.warning("late withdrawal of publication %s failed transiently: %s", publication_id, err.message)
         return DispatchOutcome("withdrawn")
-    return DispatchOutcome("published")
+    return DispatchOutcome("published" if publication.state == State.PUBLISHED else "noop")
+
+
+def _remove_orphan(publication_id: int, ref: RemoteRef) -> None:
+    """A post that appeared after its publication was already closed as withdrawn (a
+    publish call outlived its lease): delete it; if that fails, a person must."""
+    publication = Publication.objects.get(pk=publication_id)
+    try:
+        adapter = _adapter(publication)
+        adapter.withdraw(ref)
+        if adapter.verify(ref):
+            raise AdapterError("Beitrag ist nach dem Löschen noch abrufbar.", permanent=False)
+    except AdapterError as err:
+        with transaction.atomic():
+            publication = _locked(publication_id)
+            publication.last_error = f"Nachzügler-Beitrag nicht gelöscht: {err.message}"[:2000]
+            publication.save(update_fields=["last_error", "updated_at"])
+            _manual_withdraw_task(publication)
+        audit_record(actor=None, action="publication.orphan_manual", obj=publication,
+                     appeal_id=publication.appeal_id, detail={"external_id": ref.external_id})
+        return
+    Publication.objects.filter(pk=publication_id).update(verified_absent_at=clock.now())
+    audit_record(actor=None, action="publication.orphan_removed", obj=publication, appeal_id=publication.appeal_id,
+                 detail={"external_id": ref.external_id})
 
 
 def _manual_withdraw_task(publication: Publication) -> None:
@@ -232,10 +261,16 @@ def publication_withdraw(*, publication_id: int) -> WithdrawOutcome:
             return WithdrawOutcome("withdrawn", publication_id, verified=False)
         payload = _payload(publication)
         external_id, url = publication.external_id, publication.external_url
-    adapter = _adapter(publication)
-    if not external_id:
+    try:
+        adapter = _adapter(publication)
         # Attempts were made but no id stored: ask the platform whether a post exists.
-        found = adapter.find_existing(payload)
+        found = adapter.find_existing(payload) if not external_id else None
+    except AdapterError as err:
+        if err.permanent:  # e.g. the account was removed from the configuration
+            return _withdraw_manual(publication_id, err.message)
+        _withdraw_retry_later(publication_id, err)
+        raise
+    if not external_id:
         with transaction.atomic():
             publication = _locked(publication_id)
             if found is None:

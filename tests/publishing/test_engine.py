@@ -208,3 +208,38 @@ def test_sweep_picks_up_due_pending_rows(appeal, publish_appeal, fake_platform):
     pub.refresh_from_db()
     assert pub.state == State.PUBLISHED
     assert pub not in publications_diverging()
+
+
+@pytest.mark.django_db
+def test_post_landing_after_publication_was_closed_is_deleted(appeal, publish_appeal, fake_platform, monkeypatch, no_accounts):
+    """A publish call outlives its lease; meanwhile the takedown closed the row as withdrawn
+    (nothing found). When the post appears after all, it is deleted, not left online."""
+    from fahndung.publishing import services_remote
+    from fakeplatform import demo_env
+
+    for key, value in demo_env(fake_platform.url).items():
+        if key.startswith("FAHNDUNG_LINKEDIN_"):
+            monkeypatch.setenv(key, value)
+    real_adapter = services_remote._adapter
+
+    def slow_adapter(publication):
+        adapter = real_adapter(publication)
+        real_publish = adapter.publish
+
+        def publish(payload):
+            if publication.platform == "linkedin":
+                # takedown ran while this call hung: the row is closed as withdrawn already
+                with clock.frozen(clock.now() + timedelta(hours=1)):
+                    services.publication_withdraw(publication_id=publication.pk)
+            return real_publish(payload)
+
+        adapter.publish = publish
+        return adapter
+
+    monkeypatch.setattr(services_remote, "_adapter", slow_adapter)
+    publish_appeal(appeal)
+    pub = Publication.objects.get(appeal=appeal, account="linkedin:ppstuttgart")
+    assert pub.state == State.WITHDRAWN and pub.external_id
+    assert live(fake_platform, "linkedin") == []
+    assert fake_platform.delete_calls() == {pub.external_id: 1}
+    assert AuditEvent.objects.filter(action="publication.orphan_removed").exists()
