@@ -187,6 +187,8 @@ class PersonForm(KeepSecondsMixin, forms.Form):
         for key, default in Person.PUBLISHABLE_FIELDS.items():
             self.fields[f"pub_{key}"] = forms.BooleanField(
                 label=_("veröffentlichen"), required=False, initial=default,
+                # the wizard's "add person" resets clones to these defaults
+                widget=forms.CheckboxInput(attrs={"data-default": "1" if default else "0"}),
             )
 
     def rows(self) -> list[tuple[list[forms.BoundField], forms.BoundField]]:

@@ -124,15 +124,29 @@
   }
   fields.concat([basis]).forEach(function (el) { if (el) { el.addEventListener("change", preview); } });
 
-  /* Step 4: add another person from the formset's empty form. */
-  var addBtn = document.querySelector("[data-add-person]"), tpl = document.getElementById("person-template");
+  /* Step 4: add another person by cloning the last one with empty values and defaults. */
+  var addBtn = document.querySelector("[data-add-person]");
   var total = document.getElementById("id_persons-TOTAL_FORMS");
-  if (addBtn && tpl && total) {
+  if (addBtn && total) {
     addBtn.addEventListener("click", function () {
+      var people = document.querySelectorAll("#persons [data-person]");
+      if (!people.length) { return; }
       var n = parseInt(total.value, 10);
-      var html = tpl.innerHTML.replace(/__prefix__/g, String(n));
-      var wrap = document.createElement("div"); wrap.innerHTML = html;
-      var node = wrap.firstElementChild;
+      var node = people[people.length - 1].cloneNode(true);
+      var re = /persons-\d+-/g, to = "persons-" + n + "-";
+      node.querySelectorAll("[name],[id],[for]").forEach(function (el) {
+        ["name", "id", "for"].forEach(function (attr) {
+          var v = el.getAttribute(attr); if (v) { el.setAttribute(attr, v.replace(re, to)); }
+        });
+      });
+      node.querySelectorAll("ul.errorlist").forEach(function (ul) { ul.remove(); });
+      node.querySelectorAll(".has-error").forEach(function (el) { el.classList.remove("has-error"); });
+      node.querySelectorAll("input,select,textarea").forEach(function (el) {
+        if (el.type === "checkbox") { el.checked = el.getAttribute("data-default") === "1"; }
+        else if (el.tagName === "SELECT") { el.selectedIndex = 0; }
+        else { el.value = ""; }
+        el.removeAttribute("aria-invalid");
+      });
       node.querySelector("[data-person-index]").textContent = String(n + 1);
       document.getElementById("persons").appendChild(node);
       total.value = String(n + 1);
