@@ -171,7 +171,7 @@ def live_broker(redis_broker, settings, monkeypatch):
 
         try:
             pools.reset()  # kombu keeps process-wide pools keyed by broker URL
-        except Exception:  # noqa: S110 - best effort: a dead broker cannot be closed cleanly
+        except Exception:
             pass
         app._pool = None
         app.amqp._producer_pool = None
@@ -188,10 +188,19 @@ def live_broker(redis_broker, settings, monkeypatch):
 
 
 @pytest.fixture
-def live(live_broker, celery_worker, fake_platform):
+def live(live_broker, celery_worker, fake_platform, transactional_db):
     """live.worker() starts a worker on the private broker (env with fast backoffs and
     the fake platform accounts); live.platform is the FakePlatform."""
     import os
+
+    from django.contrib.auth.models import Group
+
+    from fahndung.accounts.roles import ALL_ROLES
+
+    # transactional_db flushes tables between tests, including the role groups that a
+    # data migration created; the personas need them.
+    for name in ALL_ROLES:
+        Group.objects.get_or_create(name=name)
 
     class Live:
         broker = live_broker

@@ -227,6 +227,7 @@ def _record_outcome(
             # A person takes over; the API is still tried now and then, and a later
             # success closes the manual task automatically.
             takedown.next_attempt_at = now + timedelta(seconds=conf.withdraw_slow_retry_seconds())
+            takedown.dispatched_until = None  # the sweep schedules the slow retries
             machines.transition(takedown, "give_up", note=message[:500])
             reason = ManualTaskReason.PERMANENT_ERROR if permanent else ManualTaskReason.BUDGET_EXHAUSTED
             manual_task_open(takedown=takedown, reason=reason, detail=message)
