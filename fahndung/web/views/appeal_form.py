@@ -96,12 +96,15 @@ def appeal_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _preview(legal_basis: str | None, issuer_type: str | None, is_emergency, decided_at) -> dict:
     """Confirmation deadline and issuer check for the order step (server- and JS-side)."""
-    if isinstance(decided_at, str):
-        parsed = parse_datetime(decided_at) if decided_at else None
-    else:
-        parsed = decided_at if isinstance(decided_at, datetime) else None
-    if parsed is not None and timezone.is_naive(parsed):
-        parsed = timezone.make_aware(parsed)
+    try:
+        if isinstance(decided_at, str):
+            parsed = parse_datetime(decided_at) if decided_at else None
+        else:
+            parsed = decided_at if isinstance(decided_at, datetime) else None
+        if parsed is not None and timezone.is_naive(parsed):
+            parsed = timezone.make_aware(parsed)
+    except ValueError:  # well-formed but impossible date, or a time skipped by DST
+        parsed = None
     emergency = is_emergency in (True, "true", "on", "1", "True")
     result: dict = {"due_at": None, "display": "", "issuer_problem": None, "needed": False}
     if legal_basis not in LegalBasis.values or issuer_type not in IssuerType.values:
