@@ -13,6 +13,7 @@ Staff reads (scoped through appeals.selectors.photo_get / appeal_get, NotFound o
   analysis_boxes(*, analysis) -> QuerySet[RedactionBox]
   analysis_renditions(*, analysis) -> QuerySet[Rendition]
   appeal_photo_rows(*, user, appeal) -> list[PhotoRow]
+  photo_queue(*, user, state=None) -> QuerySet[PhotoAnalysis]   photos in scope, review first
   user_can_redact / user_can_review(*, user, appeal) -> bool
 """
 
@@ -25,7 +26,7 @@ from django.core.files.storage import default_storage
 from django.db.models import QuerySet
 
 from fahndung.accounts.roles import PRESS_OFFICE, has_role
-from fahndung.appeals.selectors import appeal_can_edit, appeal_get, photo_get
+from fahndung.appeals.selectors import appeal_can_edit, appeal_get, appeal_list, photo_get
 from fahndung.core.errors import NotFound
 from fahndung.imaging.lib.pipeline import FLAG_LABELS
 from fahndung.imaging.lib.renditions import RENDITIONS
@@ -130,3 +131,21 @@ def appeal_photo_rows(*, user: Any, appeal: Any) -> list[PhotoRow]:
         state = analysis.state if analysis else AnalysisState.PENDING
         rows.append(PhotoRow(photo, analysis, state, AnalysisState(state).label))
     return rows
+
+
+_QUEUE_ORDER = [
+    AnalysisState.READY, AnalysisState.AWAITING_SECOND, AnalysisState.FAILED, AnalysisState.PROCESSING,
+    AnalysisState.PENDING, AnalysisState.REJECTED, AnalysisState.APPROVED,
+]
+
+
+def photo_queue(*, user: Any, state: str | None = None) -> QuerySet[PhotoAnalysis]:
+    from django.db.models import Case, IntegerField, Value, When
+
+    qs = PhotoAnalysis.objects.filter(photo__appeal__in=appeal_list(user=user).values("pk")).select_related(
+        "photo__appeal"
+    )
+    if state:
+        qs = qs.filter(state=state)
+    order = Case(*[When(state=s, then=Value(i)) for i, s in enumerate(_QUEUE_ORDER)], output_field=IntegerField())
+    return qs.annotate(queue_order=order).order_by("queue_order", "-updated_at")

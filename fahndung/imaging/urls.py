@@ -8,6 +8,7 @@ from fahndung.imaging import views
 
 app_name = "imaging"
 urlpatterns = [
+    path("", views.photo_index, name="index"),
     path("<int:photo_id>/", views.photo_detail, name="detail"),
     path("<int:photo_id>/original.jpg", views.original_preview, name="original"),
     path("<int:photo_id>/redacted.jpg", views.redacted_preview, name="redacted"),

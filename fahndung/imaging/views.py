@@ -42,6 +42,16 @@ def _private_file(field: Any, filename: str) -> FileResponse:
 
 @staff_required
 @require_GET
+def photo_index(request: HttpRequest) -> HttpResponse:
+    state = request.GET.get("state") or None
+    if state not in AnalysisState.values:
+        state = None
+    rows = selectors.photo_queue(user=request.user, state=state)[:200]
+    return render(request, "imaging/photo_index.html", {"rows": rows, "state": state, "states": AnalysisState.choices})
+
+
+@staff_required
+@require_GET
 def photo_detail(request: HttpRequest, photo_id: int) -> HttpResponse:
     analysis = _analysis(request, photo_id)
     appeal = analysis.photo.appeal

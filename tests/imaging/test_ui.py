@@ -71,3 +71,14 @@ def test_appeal_photos_partial(investigator, investigator2, processed):
     request.user = investigator2
     html = template.render({"appeal": processed.appeal, "request": request})
     assert f"/staff/photos/{processed.pk}/" not in html
+
+
+def test_photo_index_lists_only_scope(staff_client, investigator, investigator2, press, processed):
+    r = staff_client(investigator).get("/staff/photos/")
+    assert r.status_code == 200 and f"/staff/photos/{processed.pk}/" in r.content.decode()
+    r = staff_client(investigator2).get("/staff/photos/")
+    assert r.status_code == 200 and f"/staff/photos/{processed.pk}/" not in r.content.decode()
+    r = staff_client(press).get("/staff/photos/?state=ready_for_review")
+    assert f"/staff/photos/{processed.pk}/" in r.content.decode()
+    r = staff_client(press).get("/staff/photos/?state=approved")
+    assert f"/staff/photos/{processed.pk}/" not in r.content.decode()
