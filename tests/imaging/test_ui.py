@@ -20,6 +20,7 @@ def test_review_page_for_case_team(staff_client, investigator, processed):
     assert "imaging-config" in html and "photo_review.js" in html
     assert f"/staff/photos/{processed.pk}/original.jpg" in html
     assert "Foto freigeben" not in html  # investigators do not approve
+    assert 'name="csrfmiddlewaretoken"' in html  # the box editor posts to the API with it
 
 
 def test_original_needs_staff_session_and_scope(staff_client, investigator, investigator2, processed):
