@@ -24,6 +24,9 @@ from typing import Any
 
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.urls import path
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -40,6 +43,40 @@ from fahndung.tips.parsing import (
 )
 
 _PARSERS = [JSONParser, MultiPartParser, FormParser]
+
+# --- OpenAPI documentation only: parsing and validation happen in the services --------
+_ERROR = inline_serializer("TipError", {"error": inline_serializer("TipErrorBody", {
+    "code": serializers.CharField(), "message": serializers.CharField(),
+    "fields": serializers.DictField(child=serializers.ListField(child=serializers.CharField()))})})
+_ERRORS = {400: _ERROR, 404: _ERROR, 409: _ERROR, 429: _ERROR, 503: _ERROR}
+_FILES = serializers.ListField(child=serializers.FileField(), required=False,
+                               help_text="Fotos/Videos (multipart), Typ nach Magic Bytes")
+_SUBMIT = inline_serializer("TipSubmit", {
+    "content": serializers.CharField(max_length=20000),
+    "observed_at": serializers.DateTimeField(required=False),
+    "observed_place": serializers.CharField(required=False, max_length=500),
+    "anonymous": serializers.BooleanField(required=False, help_text="Default: anonym, wenn keine Kontaktdaten"),
+    "contact_name": serializers.CharField(required=False), "contact_phone": serializers.CharField(required=False),
+    "contact_email": serializers.CharField(required=False), "attachments": _FILES,
+})
+_RECEIPT = inline_serializer("TipReceipt", {
+    "reference": serializers.CharField(), "secret": serializers.CharField(allow_null=True),
+    "replayed": serializers.BooleanField(), "message": serializers.CharField()})
+_CREDENTIALS = {"reference": serializers.CharField(), "secret": serializers.CharField()}
+_THREAD = inline_serializer("TipThread", {"reference": serializers.CharField(), "messages": inline_serializer(
+    "TipThreadMessage", {"at": serializers.DateTimeField(), "from": serializers.ChoiceField(["police", "you"]),
+                         "body": serializers.CharField(), "attachments": serializers.IntegerField()}, many=True)})
+_IDEMPOTENCY = OpenApiParameter("Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER, required=False,
+                                description="Wiederholungen mit demselben Schlüssel ergeben genau einen Hinweis.")
+_STAFF_CREATE = inline_serializer("TipStaffCreate", {
+    "channel": serializers.ChoiceField(["phone", "email", "walk_in", "social_message", "social_comment", "other"]),
+    "received_at": serializers.DateTimeField(required=False), "content": serializers.CharField(),
+    "observed_at": serializers.DateTimeField(required=False), "observed_place": serializers.CharField(required=False),
+    "anonymous": serializers.BooleanField(required=False), "contact_name": serializers.CharField(required=False),
+    "contact_phone": serializers.CharField(required=False), "contact_email": serializers.CharField(required=False),
+    "source_detail": serializers.CharField(required=False), "attachments": _FILES})
+_OBJ = OpenApiTypes.OBJECT
+_BODY = inline_serializer("TipTextBody", {"body": serializers.CharField()})
 
 
 def _public_form(request: Any) -> tuple[Any, list[Any]]:
@@ -64,6 +101,8 @@ class PublicView(APIView):
 
 
 class PublicTipSubmit(PublicView):
+    @extend_schema(request=_SUBMIT, parameters=[_IDEMPOTENCY], responses={201: _RECEIPT, 200: _RECEIPT, **_ERRORS},
+                   summary="Hinweis abgeben (öffentlich)", tags=["tips-public"])
     def post(self, request, slug: str):
         data, files = _public_form(request)
         receipt = services.tip_submit_public(
@@ -83,6 +122,8 @@ class PublicTipSubmit(PublicView):
 
 
 class PublicTipThread(PublicView):
+    @extend_schema(request=inline_serializer("TipCredentials", _CREDENTIALS), responses={200: _THREAD, **_ERRORS},
+                   summary="Antworten lesen (Hinweisnummer + Zugangscode)", tags=["tips-public"])
     def post(self, request):
         data, _ = _public_form(request)
         tip = services.tipster_authenticate(
@@ -92,6 +133,11 @@ class PublicTipThread(PublicView):
 
 
 class PublicTipMessage(PublicView):
+    @extend_schema(request=inline_serializer("TipAddition", {**_CREDENTIALS, "body": serializers.CharField(),
+                                                             "attachments": _FILES}),
+                   responses={201: inline_serializer("TipAdditionReceipt", {"received_at": serializers.DateTimeField(),
+                                                                            "attachments": serializers.IntegerField()}),
+                              **_ERRORS}, summary="Hinweis ergänzen", tags=["tips-public"])
     def post(self, request):
         data, files = _public_form(request)
         message = services.tipster_add_information(
@@ -104,6 +150,7 @@ class PublicTipMessage(PublicView):
 class BenchInsert(PublicView):
     """Minimal endpoint of the same stack for benchmarks/tip_intake.py (off by default)."""
 
+    @extend_schema(exclude=True)
     def post(self, request):
         if not conf.bench_endpoints():
             raise Http404
@@ -116,10 +163,14 @@ class BenchInsert(PublicView):
 class AppealTips(APIView):
     parser_classes = _PARSERS
 
+    @extend_schema(responses={200: _OBJ, **_ERRORS}, summary="Hinweis-Posteingang (nur Metadaten)", tags=["tips"],
+                   parameters=[OpenApiParameter("state", OpenApiTypes.STR, required=False)])
     def get(self, request, appeal_id: int):
         qs = selectors.tip_inbox(user=request.user, appeal_id=appeal_id, state=request.query_params.get("state") or None)
         return Response({"results": [presenters.tip_summary(t) for t in qs[:500]], "count": qs.count()})
 
+    @extend_schema(request=_STAFF_CREATE, responses={201: _OBJ, **_ERRORS}, summary="Hinweis erfassen (Personal)",
+                   tags=["tips"])
     def post(self, request, appeal_id: int):
         check_content_length(request.META)
         handler = install_quota_handler(request._request)
@@ -137,11 +188,13 @@ class AppealTips(APIView):
 
 
 class AppealTipSummary(APIView):
+    @extend_schema(responses={200: _OBJ, **_ERRORS}, summary="Anzahlen", tags=["tips"])
     def get(self, request, appeal_id: int):
         return Response(selectors.tip_counts(user=request.user, appeal_id=appeal_id))
 
 
 class AppealTipExport(APIView):
+    @extend_schema(responses={200: _OBJ, **_ERRORS}, summary="PDF-Export (protokolliert)", tags=["tips"])
     def get(self, request, appeal_id: int):
         data = services.tip_export_pdf(actor=request.user, appeal_id=appeal_id, reason=request.query_params.get("reason", ""))
         response = HttpResponse(data, content_type="application/pdf")
@@ -151,6 +204,7 @@ class AppealTipExport(APIView):
 
 
 class TipDetail(APIView):
+    @extend_schema(responses={200: _OBJ, **_ERRORS}, summary="Hinweis lesen (protokolliert)", tags=["tips"])
     def get(self, request, appeal_id: int, tip_id: int):
         tip = services.tip_open(actor=request.user, tip_id=tip_id, appeal_id=appeal_id,
                                 reason=request.query_params.get("reason", ""))
@@ -162,6 +216,7 @@ def _check_appeal(request, appeal_id: int, tip_id: int) -> None:
 
 
 class TipTransition(APIView):
+    @extend_schema(request=inline_serializer("TipTransitionBody", {"action": serializers.CharField(), "comment": serializers.CharField(required=False)}), responses={200: _OBJ, 201: _OBJ, **_ERRORS}, tags=["tips"])
     def post(self, request, appeal_id: int, tip_id: int):
         _check_appeal(request, appeal_id, tip_id)
         tip = services.tip_transition(actor=request.user, tip_id=tip_id, action=str(request.data.get("action", "")),
@@ -170,6 +225,7 @@ class TipTransition(APIView):
 
 
 class TipDuplicate(APIView):
+    @extend_schema(request=inline_serializer("TipDuplicateBody", {"original": serializers.CharField(), "comment": serializers.CharField(required=False)}), responses={200: _OBJ, 201: _OBJ, **_ERRORS}, tags=["tips"])
     def post(self, request, appeal_id: int, tip_id: int):
         _check_appeal(request, appeal_id, tip_id)
         tip = services.tip_mark_duplicate(actor=request.user, tip_id=tip_id, original_reference=request.data.get("original", ""),
@@ -178,6 +234,7 @@ class TipDuplicate(APIView):
 
 
 class TipAssign(APIView):
+    @extend_schema(request=inline_serializer("TipAssignBody", {"assignee": serializers.IntegerField(allow_null=True)}), responses={200: _OBJ, 201: _OBJ, **_ERRORS}, tags=["tips"])
     def post(self, request, appeal_id: int, tip_id: int):
         _check_appeal(request, appeal_id, tip_id)
         raw = request.data.get("assignee")
@@ -190,6 +247,7 @@ class TipAssign(APIView):
 
 
 class TipNotes(APIView):
+    @extend_schema(request=_BODY, responses={200: _OBJ, 201: _OBJ, **_ERRORS}, tags=["tips"])
     def post(self, request, appeal_id: int, tip_id: int):
         _check_appeal(request, appeal_id, tip_id)
         note = services.tip_note_add(actor=request.user, tip_id=tip_id, body=request.data.get("body", ""))
@@ -197,6 +255,7 @@ class TipNotes(APIView):
 
 
 class TipReplies(APIView):
+    @extend_schema(request=_BODY, responses={200: _OBJ, 201: _OBJ, **_ERRORS}, tags=["tips"])
     def post(self, request, appeal_id: int, tip_id: int):
         _check_appeal(request, appeal_id, tip_id)
         message = services.tip_reply(actor=request.user, tip_id=tip_id, body=request.data.get("body", ""))
@@ -204,6 +263,7 @@ class TipReplies(APIView):
 
 
 class TipAttachmentDownload(APIView):
+    @extend_schema(responses={200: _OBJ, **_ERRORS}, summary="Anhang laden (protokolliert)", tags=["tips"])
     def get(self, request, appeal_id: int, attachment_id: int):
         attachment, stream = services.tip_attachment_open(
             actor=request.user, attachment_id=attachment_id, reason=request.query_params.get("reason", ""))
