@@ -48,7 +48,8 @@ def staff_access_state(user: Any) -> str:
 def _redirect_with_next(url_name: str, request: HttpRequest) -> HttpResponseRedirect:
     target = request.get_full_path()
     url = resolve_url(url_name)
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+    # Only GET pages make sense to come back to; POST-only action URLs would answer 405.
+    if request.method == "GET" and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         url = f"{url}?{urlencode({'next': target})}"
     return HttpResponseRedirect(url)
 

@@ -23,6 +23,7 @@ import time
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.db import transaction
 from django_otp.oath import TOTP
@@ -89,12 +90,16 @@ def login_throttle_check(*, username: str, client_key: str) -> None:
 def login_failure_record(*, username: str, client_key: str, stage: str = "password") -> None:
     user_count = _bump(_user_key(username)) if username else 0
     _bump(_client_key(client_key))
+    # Only real account names go to the audit log: a "username" that matches no account is
+    # often a password typed into the wrong field.
+    known = bool(username) and get_user_model().objects.filter(username=username).exists()
+    label = username[:150] if known else "(unbekannt)"
     audit_record(
-        actor=None, action=f"auth.{stage}_failed", object_type="auth.user", object_id=username[:150],
+        actor=None, action=f"auth.{stage}_failed", object_type="auth.user", object_id=label,
         detail={"stage": stage, "failures": user_count},
     )
     if user_count == _max_failures():
-        audit_record(actor=None, action="auth.locked_out", object_type="auth.user", object_id=username[:150])
+        audit_record(actor=None, action="auth.locked_out", object_type="auth.user", object_id=label)
 
 
 def login_success_record(*, user: Any, client_key: str, stage: str = "password") -> None:

@@ -128,3 +128,14 @@ def test_otp_can_be_disabled_by_setting(investigator, settings):
     client = Client()
     r = client.post("/accounts/login/", {"username": "investigator", "password": PASSWORD})
     assert r.status_code == 302 and r["Location"] == "/staff/"
+
+
+def test_unknown_username_is_not_written_to_audit(db):
+    Client().post("/accounts/login/", {"username": "MeinGeheimesPasswort!", "password": "x"})
+    event = AuditEvent.objects.get(action="auth.password_failed")
+    assert "MeinGeheimesPasswort" not in f"{event.object_id} {event.detail}"
+
+
+def test_failed_login_of_known_user_is_audited_with_name(investigator):
+    Client().post("/accounts/login/", {"username": "investigator", "password": "x"})
+    assert AuditEvent.objects.filter(action="auth.password_failed", object_id="investigator").exists()
