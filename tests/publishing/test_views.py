@@ -96,3 +96,11 @@ def test_pages_require_login(appeal):
 
     assert Client().get(f"/staff/publishing/appeal/{appeal.pk}/").status_code == 302
     assert Client().get("/staff/publishing/tasks/").status_code == 302
+
+
+@pytest.mark.django_db
+def test_summary_card_on_appeal_detail(appeal, publish_appeal, fake_platform, press):
+    publish_appeal(appeal)
+    html = verified_client(press).get(f"/staff/appeals/{appeal.pk}/").content.decode()
+    assert f"/staff/publishing/appeal/{appeal.pk}/" in html
+    assert Publication.objects.filter(appeal=appeal, platform="mastodon").get().external_url in html

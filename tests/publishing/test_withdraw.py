@@ -184,3 +184,17 @@ def test_request_withdrawal_and_selectors(published):
     assert set(ids) == set(publications_for_appeal(appeal=published).values_list("id", flat=True))
     assert publications_diverging().filter(appeal=published).count() == len(ids)
     assert Publication.objects.filter(appeal=published, desired_state=Desired.PUBLISHED).count() == 0
+
+
+@pytest.mark.django_db
+def test_withdraw_task_wraps_the_service(published, fake_platform):
+    from fahndung.publishing.tasks import withdraw_publication
+
+    publication = pub(published, "bluesky:ppstuttgart")
+    fake_platform.add_fault("bluesky", status=500, path_contains="deleteRecord", count=1)
+    assert withdraw_publication.delay(publication.pk).get() == "retry_later"  # eager: the sweep retries
+    publication.refresh_from_db()
+    assert publication.state == State.WITHDRAWING
+    assert withdraw_publication.delay(publication.pk).get() == "withdrawn"
+    publication.refresh_from_db()
+    assert publication.state == State.WITHDRAWN and publication.verified_absent_at
