@@ -167,12 +167,12 @@ def live_broker(redis_broker, settings, monkeypatch):
         monkeypatch.setenv(key, value)
 
     def reset_pools():
+        import contextlib
+
         from kombu import pools
 
-        try:
+        with contextlib.suppress(Exception):  # best effort: a dead broker cannot be closed cleanly
             pools.reset()  # kombu keeps process-wide pools keyed by broker URL
-        except Exception:
-            pass
         app._pool = None
         app.amqp._producer_pool = None
 
