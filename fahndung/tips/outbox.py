@@ -30,6 +30,7 @@ from django.core.mail import EmailMessage
 from django.db import IntegrityError, connection, transaction
 
 from fahndung.core import clock
+from fahndung.core.audit import audit_record
 from fahndung.tips import conf, crypto, selectors
 from fahndung.tips.choices import Channel, OutboxStatus, Topic
 from fahndung.tips.models import NotificationDelivery, NotificationState, OutboxMessage, Tip
@@ -118,7 +119,13 @@ def outbox_process(*, outbox_id: int) -> str:
         result = "ignored"
         if message.topic in (Topic.TIP_RECEIVED, Topic.TIP_FOLLOWUP):
             if message.topic == Topic.TIP_RECEIVED and message.payload.get("tip_id"):
-                upgrade_secret(tip_id=int(message.payload["tip_id"]))
+                tip_id = int(message.payload["tip_id"])
+                upgrade_secret(tip_id=tip_id)
+                # R18 "collection" event for public tips, written here (same transaction as
+                # processed_at) so the intake request stays at two INSERTs.
+                if Tip.objects.filter(pk=tip_id, logged_by__isnull=True).exists():
+                    audit_record(actor=None, action="tip.receive", object_type="tips.tip", object_id=tip_id,
+                                 appeal_id=appeal_id, detail={"channel": Channel.WEB})
             state = _locked_state(appeal_id)
             state.pending_count += 1
             window = timedelta(seconds=conf.notify_batch_seconds())

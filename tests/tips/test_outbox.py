@@ -35,6 +35,10 @@ def test_relay_delivers_once_and_mail_has_no_content(published, investigator, in
     # Redelivery of the same message (e.g. after a worker crash) sends nothing more.
     assert services.outbox_process(outbox_id=row.pk) == "already_processed"
     assert len(mail.outbox) == 1 and NotificationDelivery.objects.count() == 1
+    from fahndung.core.models import AuditEvent
+
+    received = AuditEvent.objects.get(action="tip.receive")  # collection logged once, off the request path
+    assert received.appeal_id == published.pk and received.actor is None
 
 
 def test_broker_down_keeps_rows_pending_with_backoff(published):
