@@ -61,3 +61,9 @@ def test_other_unit_cannot_upload(appeal, investigator2, staff_client, png_bytes
     )
     assert r.status_code == 404
     assert appeal.photos.count() == 0
+
+
+def test_action_error_never_redirects_to_post_only_url(appeal, investigator, staff_client):
+    url = f"/staff/appeals/{appeal.pk}/archive/"
+    r = staff_client(investigator).post(url, HTTP_REFERER=f"http://testserver{url}")
+    assert r.status_code == 302 and r["Location"] == f"/staff/appeals/{appeal.pk}/"

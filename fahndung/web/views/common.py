@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -30,8 +31,11 @@ def error_payload(exc: ApplicationError) -> dict[str, Any]:
 def redirect_back(request: HttpRequest, fallback: str) -> HttpResponseRedirect:
     """Back to ``next`` (or the same-site Referer), else ``fallback`` – never off-site."""
     for target in (request.POST.get("next") or "", request.headers.get("Referer") or ""):
-        if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-            return HttpResponseRedirect(target)
+        if not target or not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+            continue
+        if urlsplit(target).path == request.path:
+            continue  # the POST-only action URL itself would answer 405
+        return HttpResponseRedirect(target)
     return HttpResponseRedirect(fallback)
 
 
