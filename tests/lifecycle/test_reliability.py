@@ -213,7 +213,9 @@ def test_expiry_and_order_lapse_with_controlled_clock(pg_required, live, investi
 def test_publish_finishing_after_close_is_withdrawn(pg_required, live, investigator, unit_a, press):
     appeal = make_appeal(investigator, unit_a)
     live.worker(concurrency=4)
-    live.platform.add_fault("x", delay=3.0, count=2, method="POST")  # both X posts are slow
+    # Both X posts are slow but finish within the HTTP timeout (2 s): they complete after
+    # the close. (A POST that times out and lands later is publishing's lost-response case.)
+    live.platform.add_fault("x", delay=1.6, count=2, method="POST")
     publish(appeal, investigator, press, dispatch_here=False)  # the worker publishes
     x_pubs = api_pubs(appeal).filter(platform="x")
     assert wait_until(lambda: x_pubs.filter(state="publishing").exists(), timeout=30, sweep=False, interval=0.1)

@@ -229,3 +229,14 @@ def test_system_close_works_without_actor(published, make_pub, scripted):
     appeal_close(actor=None, appeal_id=published.pk, reason="expired")
     assert Takedown.objects.count() == 1
     assert AuditEvent.objects.get(action="takedown.begin").actor_label == "system"
+
+
+def test_close_deletes_public_copies_and_refreshes_the_public_page(published, press, client):
+    before = client.get(f"/fahndung/{published.slug}/")
+    assert before.status_code == 200 and "erledigt" not in before.content.decode().lower()
+    appeal_close(actor=press, appeal_id=published.pk, reason="arrested")
+    # imaging.public_renditions_delete ran in the closing transaction (its audit row) …
+    assert AuditEvent.objects.filter(action="photo.public_delete", appeal_id=published.pk).exists()
+    # … and the cached page was invalidated: the neutral notice shows at once.
+    after = client.get(f"/fahndung/{published.slug}/")
+    assert "erledigt" in after.content.decode().lower()
