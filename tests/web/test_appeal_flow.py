@@ -65,6 +65,7 @@ def test_invalid_input_shows_errors_and_stores_nothing(investigator, staff_clien
     body = r.content.decode()
     assert 'class="errorlist' in body
     assert field_text in body
+    assert 'aria-invalid="true"' in body  # the broken field is announced to screen readers
     assert Appeal.objects.count() == 0
 
 

@@ -6,6 +6,7 @@
 - ``{{ appeal|status_badge }}`` / ``{% status_badge status_value label %}`` – coloured badge.
 - ``{% deadline_badge dv %}`` – a DeadlineView as <time> with colour and live countdown.
 - ``{{ form|field:"name" }}`` – bound field by name (for generated layouts).
+- ``{{ bound_field|described }}`` – widget with aria-describedby/aria-invalid.
 """
 
 from __future__ import annotations
@@ -78,6 +79,22 @@ def deadline_badge(dv: Any, empty: str = "—") -> str:
         dv.css, shown, format_html(" · <strong>{}</strong>", note) if note else "",
         local.isoformat(), relative,
     )
+
+
+@register.filter
+def described(bound: Any) -> str:
+    """Render a bound field's widget linked to its help text and errors (screen readers)."""
+    ids = []
+    if bound.help_text:
+        ids.append(f"{bound.id_for_label}-help")
+    if bound.errors:
+        ids.append(f"{bound.id_for_label}-errors")
+    attrs: dict[str, str] = {}
+    if ids:
+        attrs["aria-describedby"] = " ".join(ids)
+    if bound.errors:
+        attrs["aria-invalid"] = "true"
+    return bound.as_widget(attrs=attrs) if attrs else str(bound)
 
 
 @register.filter
