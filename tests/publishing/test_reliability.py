@@ -49,7 +49,7 @@ def test_worker_killed_mid_publish_leaves_exactly_one_post(
     monkeypatch.setattr(services, "_enqueue_publish",
                         lambda ids: [send("fahndung.publishing.tasks.publish_publication", pk) for pk in ids])
     # The platform takes 4 s before it creates the post; the worker dies meanwhile.
-    fake_platform.add_fault("x", delay=4, method="POST", path_contains="/2/tweets", count=1)
+    fault = fake_platform.add_fault("x", delay=4, method="POST", path_contains="/2/tweets", count=1)
     worker = celery_worker(redis_broker.url, env=env)
     appeal = AppealFactory(owner=investigator, unit=unit_a)
     LegalOrderFactory(appeal=appeal)
@@ -57,7 +57,8 @@ def test_worker_killed_mid_publish_leaves_exactly_one_post(
     appeal_approve(actor=press, appeal_id=appeal.pk, checklist={})
     pub = Publication.objects.get(appeal=appeal, account="x:lka")
     assert wait_for(lambda: Publication.objects.get(pk=pub.pk).state == State.PUBLISHING, 30), worker.output()
-    time.sleep(0.5)
+    # Kill only once the create request has reached the platform (the fault is consumed).
+    assert wait_for(lambda: fault.count == 0, 30), worker.output()
     worker.kill(signal.SIGKILL)
     assert wait_for(lambda: len(fake_platform.posts("x", live=True)) == 1, 10)  # the platform did post
     assert Publication.objects.get(pk=pub.pk).external_id == ""  # but we never learned the id
