@@ -3,7 +3,8 @@
 Accounts: FAHNDUNG_<PLATFORM>_<ACCOUNT>_<FIELD>=value. An account is switched on when
 all required fields of its platform are set. ACCOUNT is letters/digits (no "_"); the
 account key becomes "<platform>:<account lower-case>", e.g. FAHNDUNG_X_LKA_ACCESS_TOKEN
--> "x:lka". Optional field LABEL gives a display name.
+-> "x:lka". Optional field LABEL gives a display name. Any field may instead be given as
+<FIELD>_FILE naming a file that holds the value (container secrets).
 
 Public surface: AccountConfig, PLATFORM_FIELDS, accounts_from_env(), account_get(),
 max_attempts(), backoff_seconds(n), lease_seconds(), website_enabled(), mastodon_limit().
@@ -15,6 +16,9 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
 
 from fahndung.core.env import env_bool, env_int
 
@@ -94,6 +98,13 @@ def accounts_from_env(environ: Mapping[str, str] | None = None) -> list[AccountC
         platform, account, name = match.group(1).lower(), match.group(2).lower(), match.group(3)
         if platform not in PLATFORM_FIELDS:
             continue
+        if name.endswith("_FILE"):
+            # Docker/K8s secrets: FAHNDUNG_X_LKA_ACCESS_SECRET_FILE=/run/secrets/…
+            name = name.removesuffix("_FILE")
+            try:
+                value = Path(value).read_text(encoding="utf-8")
+            except OSError as exc:
+                raise ImproperlyConfigured(f"{key} points to an unreadable file") from exc
         required, optional = PLATFORM_FIELDS[platform]
         if name in required or name in optional:
             found.setdefault((platform, account), {})[name] = value.strip()
