@@ -85,7 +85,8 @@ def x(store: Store, req: Req) -> Resp:
         text = str(data.get("text", ""))
         if not text.strip() and not data.get("media"):
             return Resp(400, {"errors": [{"message": "text or media required"}], "title": "Invalid Request"})
-        post = store.add_post(Post("x", store.next_id(), author, text, {"media_ids": (data.get("media") or {}).get("media_ids", [])}))
+        post = store.add_post(Post("x", store.next_id(), author, text, {"media_ids": (data.get("media") or {}).get("media_ids", []),
+                                                                         "reply_settings": data.get("reply_settings", "everyone")}))
         return Resp(201, {"data": {"id": post.id, "text": text, "edit_history_tweet_ids": [post.id]}})
     match = re.fullmatch(r"/2/tweets/(\w+)", req.path)
     if match and req.method == "DELETE":

@@ -158,6 +158,11 @@ def test_mastodon_and_bluesky_media_carry_alt_text(fake_platform):
     assert post["data"]["record"]["embed"]["images"][0]["alt"] == "Bild: Person mit roter Jacke"
 
 
+def test_x_replies_are_switched_off(fake_platform):
+    adapter_for("x:lka").publish(payload())
+    assert fake_platform.posts("x", live=True)[0]["data"]["reply_settings"] == "mentionedUsers"  # R10
+
+
 def test_instagram_uses_neutral_card_and_switches_comments_off(fake_platform):
     adapter_for("instagram:ppstuttgart").publish(payload())
     post = fake_platform.posts("instagram", live=True)[0]
