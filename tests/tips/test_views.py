@@ -137,3 +137,15 @@ def test_public_form_database_down_is_503_page(client, published, monkeypatch):
 
 def test_unknown_appeal_public_404(client):
     assert client.get("/hinweise/doesnotexist/").status_code == 404
+
+
+def test_public_partial_renders_with_the_project_urls(rf, published, settings):
+    """The appeal page renders the partial with {"appeal": …} only, under the project URLs."""
+    from django.template.loader import render_to_string
+    from django.urls import clear_url_caches
+
+    settings.ROOT_URLCONF = "fahndung.urls"
+    clear_url_caches()
+    html = render_to_string("tips/public_form.html", {"appeal": published}, request=rf.get("/"))
+    assert f'/hinweise/{published.slug}/"' in html and 'name="content"' in html
+    assert "csrf" not in html.lower()  # keeps the public page cacheable
