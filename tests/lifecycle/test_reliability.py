@@ -202,9 +202,11 @@ def test_expiry_and_order_lapse_with_controlled_clock(pg_required, live, investi
     assert expiring.status == Status.PUBLISHED
     with clock.frozen(expiring.expires_at + timedelta(seconds=1)):
         assert services.deadlines_run()["expired"] == 1
-    # The worker's clock is behind the frozen one; shift it too by moving the offset.
     expiring.refresh_from_db()
     assert (expiring.status, expiring.close_reason) == (Status.CLOSED, "expired")
+    # The close ran under the frozen clock (expires_at, weeks ahead of the worker's clock),
+    # so the takedown's backoff gate lies in the worker's future; bring it to the shared
+    # offset clock, as if the sweep had run at that moment.
     Takedown.objects.filter(appeal=expiring).update(next_attempt_at=clock.now())
     assert wait_until(lambda: all_api_withdrawn(expiring), timeout=30)
     assert_gone_everywhere(expiring, live.platform)
