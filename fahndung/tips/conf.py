@@ -56,8 +56,11 @@ def _rate(name: str, default: str) -> tuple[int, int]:
 
 
 def submit_rate() -> tuple[int, int]:
-    """(requests, seconds) per client key for new tips; FAHNDUNG_TIP_RATE_LIMIT="10/600"."""
-    return _rate("FAHNDUNG_TIP_RATE_LIMIT", "10/600")
+    """(requests, seconds) per client key for new tips; FAHNDUNG_TIP_RATE_LIMIT="30/600".
+
+    Generous on purpose: during a surge many honest tipsters share one address (mobile
+    carrier NAT), and a refused tip is worse than a spam tip that triage discards."""
+    return _rate("FAHNDUNG_TIP_RATE_LIMIT", "30/600")
 
 
 def followup_rate() -> tuple[int, int]:
