@@ -11,7 +11,8 @@ What it does:
 3. loads, on loopback, the minimal endpoint of the same stack that inserts one row
    (POST /api/v1/public/bench/insert/, only with FAHNDUNG_BENCH_ENDPOINTS=true), then the
    tip endpoint (POST /api/v1/public/appeals/<slug>/tips/ with an Idempotency-Key), both
-   closed-loop with N concurrent clients; then tips paced at 100/s (open loop) for p99;
+   closed-loop with N concurrent clients in interleaved 2-second slices; then tips paced
+   at 100/s (open loop) for p99;
 4. compares stored tips (count in the database) with 2xx answers – they must be equal.
 
 Ends with:  tips: <n>/s p50 <ms> ms p99 <ms> ms, baseline <n>/s, ratio <r>, stored <s> of <a> accepted, errors <e>
@@ -123,7 +124,7 @@ async def closed_loop(target: Target, phase: Phase, concurrency: int, duration: 
 
     started = time.perf_counter()
     await asyncio.gather(*(client() for _ in range(concurrency)))
-    phase.elapsed = time.perf_counter() - started
+    phase.elapsed += time.perf_counter() - started
 
 
 async def paced(target: Target, phase: Phase, rate: float, duration: float) -> None:
@@ -227,10 +228,12 @@ def main() -> None:
             await asyncio.gather(*(one(baseline_t, warm_base, False) for _ in range(args.workers * 4)))
             await asyncio.gather(*(one(tips_t, warm_tips, False) for _ in range(args.workers * 4)))
             stage("warmed up")
-            base = Phase("baseline")
-            await closed_loop(baseline_t, base, args.concurrency, args.duration)
-            tips = Phase("tips")
-            await closed_loop(tips_t, tips, args.concurrency, args.duration)
+            base, tips = Phase("baseline"), Phase("tips")
+            # Interleaved slices, so drifting load on a shared machine biases neither side.
+            slices = max(1, round(args.duration / 2))
+            for _ in range(slices):
+                await closed_loop(baseline_t, base, args.concurrency, args.duration / slices)
+                await closed_loop(tips_t, tips, args.concurrency, args.duration / slices)
             stage("closed-loop phases done")
             pace = Phase("paced")
             await paced(tips_t, pace, args.paced_rate, args.paced_duration)
