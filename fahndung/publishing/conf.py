@@ -142,9 +142,18 @@ def backoff_seconds(attempt: int, retry_after: float | None = None) -> float:
 
 
 def lease_seconds() -> int:
-    """How long a row may stay in publishing/withdrawing before the sweep assumes the
-    worker died and re-dispatches it (idempotency makes the re-run safe)."""
-    return env_int("FAHNDUNG_PUBLISHING_LEASE_SECONDS", 120)
+    """How long a row may stay in "publishing" before the sweep assumes the worker died
+    and re-dispatches it.
+
+    The lease must outlast any request the dead worker may still have in flight: a
+    re-dispatch looks for the lost post first, and a create the platform completes only
+    after that lookup would become a second post. So it never drops below three full HTTP
+    timeouts (+5 s); posts with images make more calls – raise it for those."""
+    from fahndung.core.http import default_timeout
+
+    connect, read = default_timeout()
+    floor = int(3 * (connect + read)) + 5
+    return max(env_int("FAHNDUNG_PUBLISHING_LEASE_SECONDS", 120), floor)
 
 
 def mastodon_limit(account: AccountConfig | None) -> int:

@@ -37,7 +37,9 @@ def test_worker_killed_mid_publish_leaves_exactly_one_post(
     from fakeplatform import demo_env
 
     env = {k: v for k, v in demo_env(fake_platform.url).items() if k.startswith("FAHNDUNG_X_LKA_")}
-    env.update({"FAHNDUNG_PUBLISHING_LEASE_SECONDS": "2", "FAHNDUNG_HTTP_TIMEOUT": "15"})
+    # lease = max(2, 3 × (1 + 5) + 5) = 23 s: longer than any request a dead worker left in flight
+    env.update({"FAHNDUNG_PUBLISHING_LEASE_SECONDS": "2", "FAHNDUNG_HTTP_TIMEOUT": "5",
+                "FAHNDUNG_HTTP_CONNECT_TIMEOUT": "1"})
     for key, value in env.items():
         monkeypatch.setenv(key, value)
 
@@ -63,10 +65,18 @@ def test_worker_killed_mid_publish_leaves_exactly_one_post(
     assert wait_for(lambda: len(fake_platform.posts("x", live=True)) == 1, 10)  # the platform did post
     assert Publication.objects.get(pk=pub.pk).external_id == ""  # but we never learned the id
 
+    # The parent re-queues the lost task at once (reject_on_worker_lost); within the lease it
+    # must not publish again. Afterwards the sweep re-dispatches and the lookup adopts the post.
+    time.sleep(3)
+    assert Publication.objects.get(pk=pub.pk).state == State.PUBLISHING
+    assert len(fake_platform.posts("x", live=True)) == 1
     worker2 = celery_worker(redis_broker.url, env=env)
-    time.sleep(2.5)  # lease expires
-    send("fahndung.publishing.tasks.sweep_due_publications")
-    assert wait_for(lambda: Publication.objects.get(pk=pub.pk).state == State.PUBLISHED, 30), worker2.output()
+
+    def swept_and_published() -> bool:
+        send("fahndung.publishing.tasks.sweep_due_publications")
+        return wait_for(lambda: Publication.objects.get(pk=pub.pk).state == State.PUBLISHED, 2)
+
+    assert wait_for(swept_and_published, 60), worker.output() + worker2.output()
     pub.refresh_from_db()
     posts = fake_platform.posts("x", live=True)
     assert len(posts) == 1, posts  # exactly one post
