@@ -21,6 +21,7 @@ from django.utils.html import format_html
 from django.utils.timesince import timesince, timeuntil
 from django.utils.translation import gettext as _
 
+from fahndung.appeals import workflow
 from fahndung.appeals.choices import Status
 
 register = template.Library()
@@ -95,6 +96,13 @@ def described(bound: Any) -> str:
     if bound.errors:
         attrs["aria-invalid"] = "true"
     return bound.as_widget(attrs=attrs) if attrs else str(bound)
+
+
+@register.filter
+def action_label(action: str) -> str:
+    """German label of a workflow action for the history (falls back to the code)."""
+    labels = {**workflow.ACTION_LABELS, "approve_partial": "Teilfreigabe (erste von zwei)"}
+    return labels.get(action, action)
 
 
 @register.filter

@@ -57,9 +57,18 @@
     if (bad) { bad.focus(); }
     return !bad;
   }
+  /* Errors appear when leaving a field and disappear while typing. Clearing on blur would
+     shift the layout under the pointer and swallow the click on "Weiter". */
   form.addEventListener("blur", function (e) {
-    if (e.target.matches && e.target.matches("input,select,textarea")) { checkField(e.target); }
+    var el = e.target;
+    if (el.matches && el.matches("input,select,textarea") && el.willValidate && !el.validity.valid) { checkField(el); }
   }, true);
+  ["input", "change"].forEach(function (type) {
+    form.addEventListener(type, function (e) {
+      var el = e.target;
+      if (el.matches && el.matches("input,select,textarea") && el.willValidate && el.validity.valid) { fieldError(el, ""); }
+    });
+  });
   document.addEventListener("click", function (e) {
     var btn = e.target.closest("[data-next],[data-prev]");
     if (!btn) { return; }
