@@ -7,6 +7,7 @@ from django.views.static import serve
 urlpatterns = [
     path("", RedirectView.as_view(url="/fahndung/", permanent=False)),
     path("fahndung/", include("fahndung.public.urls")),
+    path("hinweise/", include("fahndung.tips.public_urls")),
     path("staff/photos/", include("fahndung.imaging.urls")),
     path("staff/publishing/", include("fahndung.publishing.urls")),
     path("staff/takedowns/", include("fahndung.lifecycle.urls")),

@@ -217,9 +217,10 @@ def _original_upload_to(instance: Photo, filename: str) -> str:
 
 
 def _private_storage():
-    from django.core.files.storage import storages
+    # Resolves STORAGES["private"] on every use, so tests and workers with another root agree.
+    from fahndung.core.storage import private_storage
 
-    return storages["private"]
+    return private_storage
 
 
 class Photo(models.Model):

@@ -1,4 +1,4 @@
-"""Private storage for imaging files that follows STORAGES["private"] at call time.
+"""Private storage (originals, tip files) that follows STORAGES["private"] at call time.
 
 A callable `storage=` on a FileField is evaluated once when models load, so a later change
 of the private location (tests, management commands with another env) would be ignored
@@ -13,7 +13,7 @@ from django.core.files.storage import FileSystemStorage, storages
 from django.utils.deconstruct import deconstructible
 
 
-@deconstructible(path="fahndung.imaging.storage.PrivateStorage")
+@deconstructible(path="fahndung.core.storage.PrivateStorage")
 class PrivateStorage(FileSystemStorage):
     def __init__(self) -> None:
         super().__init__(location=None, base_url=None)
@@ -27,7 +27,7 @@ class PrivateStorage(FileSystemStorage):
         return os.path.abspath(self.base_location)
 
     def url(self, name: str | None) -> str:
-        raise ValueError("Private imaging files have no URL; they are served by staff views only.")
+        raise ValueError("Private files have no URL; they are served by staff views only.")
 
 
 private_storage = PrivateStorage()

@@ -14,7 +14,7 @@ from django.db import models
 
 
 def _private_storage():
-    from fahndung.imaging.storage import private_storage
+    from fahndung.core.storage import private_storage
 
     return private_storage
 
