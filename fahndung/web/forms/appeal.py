@@ -43,7 +43,7 @@ def _style(fields: dict[str, forms.Field]) -> dict[str, forms.Field]:
         elif isinstance(field, forms.DateField):
             field.widget = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
         elif isinstance(field.widget, forms.Textarea):
-            field.widget.attrs.setdefault("rows", 3)
+            field.widget.attrs["rows"] = 2 if field.max_length and field.max_length <= 300 else 3
         if isinstance(field, forms.CharField | forms.IntegerField | forms.DateField | forms.DateTimeField | forms.ChoiceField):
             field.required = False
     return fields
