@@ -3,6 +3,10 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 from django.views.static import serve
+from django_otp.admin import OTPAdminSite
+
+# The Django admin requires the second factor like every other staff surface.
+admin.site.__class__ = OTPAdminSite
 
 urlpatterns = [
     path("", RedirectView.as_view(url="/fahndung/", permanent=False)),

@@ -36,7 +36,8 @@ class UserFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def roles(self, create, extracted, **kwargs):
         for name in extracted or []:
-            self.groups.add(Group.objects.get(name=name))
+            # get_or_create: transactional tests flush the tables, including migration-made groups.
+            self.groups.add(Group.objects.get_or_create(name=name)[0])
 
     @factory.post_generation
     def unit(self, create, extracted, **kwargs):

@@ -8,9 +8,9 @@ photo_add, team_member_add.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 from django.conf import settings
@@ -230,6 +230,9 @@ def _jsonable(value: Any) -> Any:
         return {k: _jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [_jsonable(v) for v in value]
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        # Same instant in Berlin time and in UTC must compare equal (no spurious new version).
+        return value.astimezone(UTC).isoformat()
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return value
@@ -349,9 +352,11 @@ def appeal_approve(*, actor: Any, appeal_id: int, checklist: dict[str, bool] | N
 
     appeal = _transition(appeal_id=appeal_id, actor=actor, action="approve", comment=comment, check=check, apply=apply)
     if appeal.status == Status.APPROVED and settings.FAHNDUNG_AUTO_PUBLISH:
-        # If publication is blocked the appeal stays approved; the detail page shows why.
-        with contextlib.suppress(ValidationFailed):
+        try:
             appeal = appeal_publish(actor=actor, appeal_id=appeal.pk)
+        except ValidationFailed as exc:
+            # The appeal stays approved; the reason is recorded in its history for the press office.
+            _event(appeal, actor, "publish_blocked", appeal.status, appeal.status, comment=exc.message)
     return appeal
 
 

@@ -203,3 +203,26 @@ def test_close_reason_must_fit_the_kind(appeal, investigator, press):
         services.appeal_close(actor=press, appeal_id=appeal.pk, reason="found_safe")
     with pytest.raises(ValidationFailed):
         services.appeal_close(actor=press, appeal_id=appeal.pk, reason="nonsense")
+
+
+def test_same_instant_in_another_time_zone_is_not_a_change(appeal, investigator, press, settings):
+    from datetime import UTC
+
+    settings.FAHNDUNG_AUTO_PUBLISH = False
+    services.appeal_submit(actor=investigator, appeal_id=appeal.pk)
+    services.appeal_approve(actor=press, appeal_id=appeal.pk)
+    appeal.refresh_from_db()
+    same = appeal.expires_at.astimezone(UTC)
+    assert services.appeal_update(actor=investigator, appeal_id=appeal.pk, data={"expires_at": same}).status == Status.APPROVED
+
+
+def test_blocked_publication_is_recorded_in_the_history(appeal, investigator, press, monkeypatch):
+    def refuse(**kwargs):
+        raise ValidationFailed("Text für X ist zu lang.")
+
+    monkeypatch.setattr("fahndung.publishing.services.publications_create_for_appeal", refuse)
+    services.appeal_submit(actor=investigator, appeal_id=appeal.pk)
+    result = services.appeal_approve(actor=press, appeal_id=appeal.pk)
+    assert result.status == Status.APPROVED
+    event = result.events.latest("id")
+    assert (event.action, event.comment) == ("publish_blocked", "Text für X ist zu lang.")

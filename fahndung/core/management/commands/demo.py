@@ -23,6 +23,8 @@ class Command(BaseCommand):
         parser.add_argument("--no-serve", action="store_true", help="only migrate and seed, then exit")
 
     def handle(self, *args, port: int, fake_port: int, no_serve: bool, **options):
+        # SIGTERM (e.g. from a process manager) stops the children just like Ctrl-C.
+        signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
         fake_url = f"http://127.0.0.1:{fake_port}"
         env = self._child_env(port, fake_url)
         os.environ.update(env)  # seeding publishes through the same adapter configuration
