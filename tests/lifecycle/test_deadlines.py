@@ -136,9 +136,11 @@ def test_review_of_closed_appeal_is_cancelled(published, press):
     assert ReviewTask.objects.get(appeal=published).state == ReviewState.OBSOLETE
 
 
-def test_extension_of_published_appeal_needs_second_press_person(published, investigator, press, press2):
+def test_extension_of_published_appeal_needs_second_press_person(published, investigator, press, press2, django_capture_on_commit_callbacks):
     until = clock.now() + timedelta(days=120)
-    request = services.extension_request(actor=investigator, appeal_id=published.pk, expires_at=until, reason="Neue Hinweise")
+    with django_capture_on_commit_callbacks(execute=True):
+        request = services.extension_request(actor=investigator, appeal_id=published.pk, expires_at=until, reason="Neue Hinweise")
+    assert sorted(mail.outbox[0].to) == sorted([press.email, press2.email])  # the press office is told
     assert isinstance(request, ExtensionRequest) and request.state == "pending"
     published.refresh_from_db()
     assert published.expires_at != until  # nothing changes before approval

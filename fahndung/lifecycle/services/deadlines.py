@@ -159,6 +159,18 @@ def extension_request(*, actor: Any, appeal_id: int, expires_at: datetime | None
             )
             audit_record(actor=actor, action="lifecycle.extension_request", obj=request, appeal_id=appeal.pk,
                          detail={"until": expires_at.isoformat()})
+            recipients = [e for e in press_office_emails() if e != (actor.email or "")]
+            if recipients:
+                subject = f"[Fahndung] Verlängerung beantragt: {appeal.file_number_police}"
+                body = (
+                    f"{actor.get_username()} beantragt die Verlängerung der Fahndung „{appeal.title}“ bis "
+                    f"{timezone.localtime(expires_at):%d.%m.%Y}.\nBegründung: {request.reason or '-'}\n\n"
+                    f"Entscheidung: {settings.PUBLIC_BASE_URL}/staff/takedowns/\n"
+                )
+                transaction.on_commit(
+                    lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients, fail_silently=True),
+                    robust=True,
+                )
     except IntegrityError:
         raise Conflict("Für diese Fahndung liegt bereits ein offener Verlängerungsantrag vor.") from None
     return request
