@@ -24,6 +24,7 @@ SWEEPS: dict[str, tuple[str, float]] = {
     "lifecycle-deadlines": ("fahndung.lifecycle.tasks.sweep_deadlines", 60.0),
     "tips-outbox-relay": ("fahndung.tips.tasks.sweep_outbox", 5.0),
     "imaging-pending": ("fahndung.imaging.tasks.sweep_pending_photos", 60.0),
+    "lifecycle-retention": ("fahndung.lifecycle.tasks.sweep_retention", 86400.0),
 }
 
 app.conf.beat_schedule = {

@@ -509,3 +509,23 @@ def appeal_open(*, actor: Any, appeal_id: int) -> Appeal:
     appeal = appeal_get(user=actor, pk=appeal_id)
     audit_record(actor=actor, action="appeal.view", obj=appeal, appeal_id=appeal.pk)
     return appeal
+
+
+def appeal_extend(*, actor: Any, appeal_id: int, expires_at: datetime) -> Appeal:
+    """Move the expiry of a published appeal (the lifecycle area decides who may, four eyes).
+
+    Only the date changes, so no re-approval of content; capped by the per-kind maximum
+    counted from now. Called with or without the row already locked by the caller."""
+    with transaction.atomic():
+        appeal = Appeal.objects.select_for_update().get(pk=appeal_id)
+        if appeal.status != Status.PUBLISHED:
+            raise Conflict("Nur veröffentlichte Fahndungen können verlängert werden.")
+        previous = appeal.expires_at
+        appeal.expires_at = expires_at
+        _raise_problems(rules.check_expiry(appeal), "Verlängerung nicht möglich:")
+        appeal.save(update_fields=["expires_at", "updated_at"])
+        _event(appeal, actor, "extend", appeal.status, appeal.status,
+               comment=f"Ablauf verlängert bis {expires_at:%d.%m.%Y}")
+        audit_record(actor=actor, action="appeal.extend", obj=appeal, appeal_id=appeal.pk,
+                     detail={"from": previous.isoformat(), "to": expires_at.isoformat()})
+    return appeal

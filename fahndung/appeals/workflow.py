@@ -61,6 +61,13 @@ ACTION_LABELS = {
     "close": "Fahndung erledigen",
     "archive": "Archivieren",
 }
+# History entries that are not state changes of their own.
+EVENT_LABELS = {
+    **ACTION_LABELS,
+    "approve_partial": "Teilfreigabe (erste von zwei)",
+    "publish_blocked": "Veröffentlichung gesperrt",
+    "extend": "Ablauf verlängert",
+}
 
 
 def find(action: str, source: str) -> Transition | None:

@@ -226,3 +226,17 @@ def test_blocked_publication_is_recorded_in_the_history(appeal, investigator, pr
     assert result.status == Status.APPROVED
     event = result.events.latest("id")
     assert (event.action, event.comment) == ("publish_blocked", "Text für X ist zu lang.")
+
+
+def test_extend_moves_expiry_of_published_appeal_within_cap(appeal, investigator, press):
+    services.appeal_submit(actor=investigator, appeal_id=appeal.pk)
+    services.appeal_approve(actor=press, appeal_id=appeal.pk)
+    new = clock.now() + timedelta(days=100)
+    assert services.appeal_extend(actor=press, appeal_id=appeal.pk, expires_at=new).expires_at == new
+    with pytest.raises(ValidationFailed, match="höchstens"):
+        services.appeal_extend(actor=press, appeal_id=appeal.pk, expires_at=clock.now() + timedelta(days=400))
+
+
+def test_extend_refused_for_unpublished(appeal, press):
+    with pytest.raises(Conflict):
+        services.appeal_extend(actor=press, appeal_id=appeal.pk, expires_at=clock.now() + timedelta(days=10))

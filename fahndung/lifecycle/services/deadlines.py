@@ -202,19 +202,9 @@ def extension_decide(*, actor: Any, request_id: int, approve: bool, note: str = 
 
 
 def _appeal_set_expiry(*, appeal: Appeal, actor: Any, expires_at: datetime) -> None:
-    from fahndung.appeals import services as appeal_services
+    from fahndung.appeals.services import appeal_extend
 
-    extend = getattr(appeal_services, "appeal_extend", None)
-    if extend is not None:
-        extend(actor=actor, appeal_id=appeal.pk, expires_at=expires_at)
-        return
-    # appeals has no service for changing only the expiry of a published appeal yet;
-    # the row is locked by the caller and the change is audited like an edit.
-    previous = appeal.expires_at
-    appeal.expires_at = expires_at
-    appeal.save(update_fields=["expires_at", "updated_at"])
-    audit_record(actor=actor, action="appeal.extend", obj=appeal, appeal_id=appeal.pk,
-                 detail={"from": previous.isoformat(), "to": expires_at.isoformat()})
+    appeal_extend(actor=actor, appeal_id=appeal.pk, expires_at=expires_at)
 
 
 # --- review (R8) ------------------------------------------------------------------------------

@@ -101,8 +101,7 @@ def described(bound: Any) -> str:
 @register.filter
 def action_label(action: str) -> str:
     """German label of a workflow action for the history (falls back to the code)."""
-    labels = {**workflow.ACTION_LABELS, "approve_partial": "Teilfreigabe (erste von zwei)"}
-    return labels.get(action, action)
+    return workflow.EVENT_LABELS.get(action, action)
 
 
 @register.filter
