@@ -7,7 +7,8 @@ account key becomes "<platform>:<account lower-case>", e.g. FAHNDUNG_X_LKA_ACCES
 <FIELD>_FILE naming a file that holds the value (container secrets).
 
 Public surface: AccountConfig, PLATFORM_FIELDS, accounts_from_env(), account_get(),
-max_attempts(), backoff_seconds(n), lease_seconds(), website_enabled(), mastodon_limit().
+max_attempts(), backoff_seconds(n), lease_seconds(), absent_settle_seconds(), website_enabled(),
+mastodon_limit().
 """
 
 from __future__ import annotations
@@ -154,6 +155,24 @@ def lease_seconds() -> int:
     connect, read = default_timeout()
     floor = int(3 * (connect + read)) + 5
     return max(env_int("FAHNDUNG_PUBLISHING_LEASE_SECONDS", 120), floor)
+
+
+def absent_margin_seconds() -> int:
+    return max(0, env_int("FAHNDUNG_PUBLISHING_ABSENT_MARGIN_SECONDS", 5))
+
+
+def absent_settle_seconds() -> float:
+    """How long after the last publish call a look-up that finds nothing may conclude
+    "no post on the platform".
+
+    A create our client gave up on (timeout) can still be carried out by the platform
+    later – up to connect + read timeout after we sent it, plus however long the platform
+    itself lags. Before this much time has passed, "not found" proves nothing. Window:
+    connect + read + a safety margin of 2 × read + FAHNDUNG_PUBLISHING_ABSENT_MARGIN_SECONDS."""
+    from fahndung.core.http import default_timeout
+
+    connect, read = default_timeout()
+    return connect + read + 2 * read + absent_margin_seconds()
 
 
 def mastodon_limit(account: AccountConfig | None) -> int:

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db import transaction
 
@@ -270,13 +270,19 @@ def publication_withdraw(*, publication_id: int) -> WithdrawOutcome:
             return _withdraw_manual(publication_id, err.message)
         _withdraw_retry_later(publication_id, err)
         raise
-    if not external_id:
+    if not external_id and found is None:
+        try:
+            found = _confirm_absent(publication_id, adapter, payload)
+        except AdapterError as err:
+            if err.permanent:
+                return _withdraw_manual(publication_id, err.message)
+            _withdraw_retry_later(publication_id, err)
+            raise
+        if found is None:
+            return _conclude_absent(publication_id)
+    if found is not None:  # a lost post: store its id, then delete it like any other
         with transaction.atomic():
             publication = _locked(publication_id)
-            if found is None:
-                if publication.state in (State.PENDING, State.FAILED):
-                    _transition(publication, State.WITHDRAWN, "Kein Beitrag auf der Plattform gefunden")
-                return WithdrawOutcome("withdrawn", publication_id, verified=True)
             publication.external_id, publication.external_url = found.external_id, found.url[:500]
             if publication.state in (State.PENDING, State.FAILED):
                 _transition(publication, State.PUBLISHING, "Verlorener Beitrag gefunden")
@@ -314,6 +320,62 @@ def publication_withdraw(*, publication_id: int) -> WithdrawOutcome:
             publication.save()
         audit_record(actor=None, action="publication.withdrawn", obj=publication, appeal_id=publication.appeal_id,
                      detail={"account": publication.account, "external_id": external_id})
+    return WithdrawOutcome("withdrawn", publication_id, verified=True)
+
+
+def _last_publish_activity(publication_id: int) -> datetime | None:
+    """When a publish request of this publication was last started or answered: the
+    latest publish/upload attempt row (written when the call returned) or entry into
+    "publishing" (written just before the call) – whichever is later."""
+    from django.db.models import Max
+
+    from fahndung.publishing.models import PublicationEvent
+
+    calls = PublicationAttempt.objects.filter(
+        publication_id=publication_id,
+        operation__in=[PublicationAttempt.Operation.PUBLISH, PublicationAttempt.Operation.UPLOAD],
+    ).aggregate(last=Max("at"))["last"]
+    started = PublicationEvent.objects.filter(
+        publication_id=publication_id, to_state=State.PUBLISHING,
+    ).aggregate(last=Max("at"))["last"]
+    moments = [m for m in (calls, started) if m is not None]
+    return max(moments) if moments else None
+
+
+def _confirm_absent(publication_id: int, adapter, payload: Payload) -> RemoteRef | None:
+    """The look-up found no post. That only proves absence once no publish request can
+    still land: a POST that timed out on our side may be carried out by the platform
+    seconds later. Until the settle window (conf.absent_settle_seconds) has passed, raise
+    a transient error – the reconciliation asks again. Afterwards look up once more (the
+    verification) and return what that finds."""
+    last = _last_publish_activity(publication_id)
+    if last is not None:
+        remaining = (last + timedelta(seconds=conf.absent_settle_seconds()) - clock.now()).total_seconds()
+        if remaining > 0:
+            raise AdapterError(
+                f"Kein Beitrag gefunden, aber der letzte Veröffentlichungsversuch liegt erst "
+                f"{int((clock.now() - last).total_seconds())} s zurück; ein verspätet angenommener Beitrag "
+                f"ist noch möglich. Erneute Prüfung in {int(remaining) + 1} s.",
+                permanent=False, retry_after=float(int(remaining) + 1),
+            )
+    return adapter.find_existing(payload)
+
+
+def _conclude_absent(publication_id: int) -> WithdrawOutcome:
+    with transaction.atomic():
+        publication = _locked(publication_id)
+        if publication.state == State.WITHDRAWN:
+            return WithdrawOutcome("already_withdrawn", publication_id, bool(publication.verified_absent_at))
+        if publication.state not in (State.PENDING, State.FAILED):
+            # Re-published meanwhile (publishing again): not ours to close; check again later.
+            return WithdrawOutcome("in_flight", publication_id)
+        now = clock.now()
+        publication.verified_absent_at = now
+        publication.last_error = ""
+        publication.next_attempt_at = None
+        _transition(publication, State.WITHDRAWN, "Kein Beitrag auf der Plattform gefunden (zweimal geprüft)")
+        audit_record(actor=None, action="publication.withdrawn", obj=publication, appeal_id=publication.appeal_id,
+                     detail={"account": publication.account, "external_id": "", "verified_absent": True})
     return WithdrawOutcome("withdrawn", publication_id, verified=True)
 
 

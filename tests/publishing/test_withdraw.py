@@ -8,7 +8,7 @@ import pytest
 
 from fahndung.core import clock
 from fahndung.core.errors import PermissionDenied, ValidationFailed
-from fahndung.publishing import services
+from fahndung.publishing import conf, services
 from fahndung.publishing.adapters.base import AdapterError
 from fahndung.publishing.models import ManualPublishTask, Publication
 from fahndung.publishing.selectors import publications_diverging, publications_for_appeal
@@ -151,12 +151,78 @@ def test_never_sent_publication_is_withdrawn_without_calls(appeal, publish_appea
     publish_appeal(appeal)
     publication = pub(appeal, "linkedin:ppstuttgart")
     assert publication.state == State.FAILED
-    outcome = services.publication_withdraw(publication_id=publication.pk)
-    assert outcome.status == "withdrawn"
+    # Right after the attempt "not found" proves nothing yet (a create may still land).
+    with pytest.raises(AdapterError) as exc:
+        services.publication_withdraw(publication_id=publication.pk)
+    assert not exc.value.permanent and exc.value.retry_after
     publication.refresh_from_db()
-    assert publication.state == State.WITHDRAWN
-    # an attempt was made, so the platform was asked whether a post exists (it does not)
-    assert publication.attempt_rows.filter(operation="lookup").exists()
+    assert publication.state == State.FAILED and publication.verified_absent_at is None
+    assert publication.next_attempt_at is not None
+    later = clock.now() + timedelta(seconds=conf.absent_settle_seconds() + 1)
+    with clock.frozen(later):
+        outcome = services.publication_withdraw(publication_id=publication.pk)
+    assert outcome.status == "withdrawn" and outcome.verified
+    publication.refresh_from_db()
+    assert publication.state == State.WITHDRAWN and publication.verified_absent_at == later
+    # an attempt was made, so the platform was asked whether a post exists (it does not),
+    # and asked again right before concluding (the verification)
+    assert publication.attempt_rows.filter(operation="lookup").count() == 3
+
+
+@pytest.mark.django_db
+def test_absent_settle_window_follows_http_timeouts(monkeypatch):
+    monkeypatch.setenv("FAHNDUNG_HTTP_CONNECT_TIMEOUT", "3")
+    monkeypatch.setenv("FAHNDUNG_HTTP_TIMEOUT", "10")
+    monkeypatch.delenv("FAHNDUNG_PUBLISHING_ABSENT_MARGIN_SECONDS", raising=False)
+    assert conf.absent_settle_seconds() == 3 + 10 + 2 * 10 + 5
+    monkeypatch.setenv("FAHNDUNG_PUBLISHING_ABSENT_MARGIN_SECONDS", "30")
+    assert conf.absent_settle_seconds() == 3 + 10 + 2 * 10 + 30
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("after", [False, True], ids=["lands-late", "answers-late"])
+def test_timed_out_create_landing_later_is_deleted_never_concluded_absent(appeal, publish_appeal, fake_platform,
+                                                                          after):
+    """Our POST gives up after the 2 s read timeout; the platform takes 3 s – it creates
+    the post after we gave up ("lands-late") or creates it at once and answers late
+    ("answers-late"). A withdraw retried the way the reconciliation retries it must
+    delete that post; the publication must never be "withdrawn" while the post exists."""
+    import time
+
+    fake_platform.add_fault("x", delay=3, after=after, method="POST", path_contains="/2/tweets", count=1)
+    started = time.monotonic()
+    publish_appeal(appeal)
+    publication = Publication.objects.get(appeal=appeal, platform="x", state=State.PENDING)
+    assert not publication.external_id
+    services.publications_request_withdrawal(appeal=appeal, actor=None)
+
+    # the other X account posted the same text successfully; only ours is of interest
+    others = set(Publication.objects.filter(appeal=appeal).exclude(pk=publication.pk).values_list("external_id", flat=True))
+
+    def live_posts() -> list[dict]:
+        return [p for p in fake_platform.posts("x", live=True) if p["id"] not in others]
+
+    outcomes = []
+    while time.monotonic() - started < 12:
+        try:
+            outcomes.append(services.publication_withdraw(publication_id=publication.pk).status)
+        except AdapterError as err:
+            assert not err.permanent
+            outcomes.append("retry")
+        publication.refresh_from_db()
+        if publication.state == State.WITHDRAWN:
+            assert live_posts() == []
+            break
+        time.sleep(0.25)
+    # Give a create still held by the platform time to land before judging.
+    time.sleep(max(0.0, 3.5 - (time.monotonic() - started)))
+    publication.refresh_from_db()
+    assert publication.state == State.WITHDRAWN, outcomes
+    assert live_posts() == [], outcomes
+    assert publication.external_id and fake_platform.delete_calls() == {publication.external_id: 1}
+    assert publication.verified_absent_at is not None
+    if not after:
+        assert outcomes[0] == "retry"  # the first look-up came before the post existed
 
 
 @pytest.mark.django_db
