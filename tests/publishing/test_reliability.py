@@ -17,7 +17,7 @@ from fahndung.publishing.models import Publication
 from fahndung.publishing.states import State
 from tests.factories import AppealFactory, LegalOrderFactory
 
-pytestmark = [pytest.mark.services, pytest.mark.slow, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.services, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 
 def wait_for(predicate, timeout: float) -> bool:

@@ -23,7 +23,7 @@ from fahndung.tips.models import NotificationDelivery, OutboxMessage, Tip
 from tests.plugins.services import ROOT, database_url_for_current_test_db
 from tests.tips.conftest import TEST_KEY
 
-pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
 
 def _env(tmp_path: Path, broker_url: str, **extra: str) -> dict[str, str]:

@@ -14,7 +14,7 @@ from tests.factories import AppealFactory, LegalOrderFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_login_page_uses_only_local_assets(live_server):
     with urllib.request.urlopen(f"{live_server.url}/accounts/login/", timeout=10) as resp:
         html = resp.read().decode()

@@ -42,7 +42,7 @@ def page(live_server, monkeypatch):
         browser.close()
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_wizard_javascript(page, live_server, investigator):
     device, _ = totp_device_enrol(user=investigator)
     base = live_server.url
