@@ -3,6 +3,11 @@
 Everything goes through publishing's public services/selectors, imported lazily so
 that lifecycle imports cleanly while publishing evolves and so that tests can swap
 the implementation. Publications are identified by id.
+
+Public surface: PublicationInfo, publications_for_appeal, publication_get,
+publications_diverging_withdrawn, publications_request_withdrawal, nothing_online,
+may_have_lost_post, withdraw_by_api, can_delete_by_api, withdraw, mark_withdrawn_manually,
+adapter_error_class.
 """
 
 from __future__ import annotations
@@ -14,9 +19,12 @@ from typing import Any
 logger = logging.getLogger(__name__)
 
 WITHDRAWN = "withdrawn"
-# Publication states in which nothing can be visible on the platform yet; withdrawing
-# them is a bookkeeping step the publishing service performs without a remote call.
-NOTHING_ONLINE = frozenset({"pending", "failed"})
+# Publication states that are not "published" but may still hide a post: a publish
+# request that timed out (or whose worker died) may have been carried out by the
+# platform without us learning the id. Only a row that NEVER had a publish attempt is
+# certainly not online (see nothing_online); all others go through publishing's
+# publication_withdraw, which looks the post up.
+NOT_PUBLISHED_STATES = frozenset({"pending", "failed"})
 
 
 @dataclass(frozen=True)
@@ -35,6 +43,8 @@ class PublicationInfo:
     withdrawn_at: Any
     confirmed_by_id: int | None
     last_error: str = ""
+    attempts: int = 0
+    external_id: str = ""
 
     @property
     def is_withdrawn(self) -> bool:
@@ -48,6 +58,7 @@ def _info(pub: Any) -> PublicationInfo:
         state=pub.state, desired_state=pub.desired_state, external_url=pub.external_url or "",
         text=pub.text or "", verified_absent_at=pub.verified_absent_at, withdrawn_at=pub.withdrawn_at,
         confirmed_by_id=pub.confirmed_by_id, last_error=pub.last_error or "",
+        attempts=int(getattr(pub, "attempts", 0) or 0), external_id=getattr(pub, "external_id", "") or "",
     )
 
 
@@ -101,6 +112,26 @@ def publications_request_withdrawal(*, appeal: Any, actor: Any) -> list[Publicat
     caller's transaction, via publishing) and return them."""
     _services().publications_request_withdrawal(appeal=appeal, actor=actor)
     return publications_for_appeal(appeal_id=appeal.pk)
+
+
+def nothing_online(pub: PublicationInfo) -> bool:
+    """True only when no publish request was ever sent: withdrawing is then a bookkeeping
+    step publishing performs without a remote call. A pending/failed row with attempts
+    (or an id) may have a lost post online."""
+    return pub.state in NOT_PUBLISHED_STATES and pub.attempts == 0 and not pub.external_id
+
+
+def may_have_lost_post(pub: PublicationInfo) -> bool:
+    """An API publication that is not "published" but had publish attempts: a post may
+    exist without us knowing its id; only publishing's look-up can tell."""
+    return pub.channel == "api" and pub.state in NOT_PUBLISHED_STATES and not nothing_online(pub)
+
+
+def withdraw_by_api(pub: PublicationInfo) -> bool:
+    """Should the takedown call publication_withdraw? Yes when nothing can be online
+    (bookkeeping), when the platform deletes by API, or when a lost post must be looked
+    up first (publishing answers manual_required if it finds one it cannot delete)."""
+    return nothing_online(pub) or may_have_lost_post(pub) or can_delete_by_api(pub)
 
 
 def can_delete_by_api(pub: PublicationInfo) -> bool:

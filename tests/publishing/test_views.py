@@ -104,3 +104,38 @@ def test_summary_card_on_appeal_detail(appeal, publish_appeal, fake_platform, pr
     html = verified_client(press).get(f"/staff/appeals/{appeal.pk}/").content.decode()
     assert f"/staff/publishing/appeal/{appeal.pk}/" in html
     assert Publication.objects.filter(appeal=appeal, platform="mastodon").get().external_url in html
+
+
+@pytest.mark.django_db
+def test_withdraw_tasks_link_to_the_takedown_dashboard_and_confirming_closes_both(
+    appeal, publish_appeal, fake_platform, press, django_capture_on_commit_callbacks,
+):
+    from fahndung.appeals.services import appeal_close
+    from fahndung.lifecycle.models import ManualTakedownTask
+    from fahndung.lifecycle.services import takedowns_reconcile
+    from fahndung.publishing import services
+
+    publish_appeal(appeal)
+    with django_capture_on_commit_callbacks(execute=True):
+        appeal_close(actor=press, appeal_id=appeal.pk, reason="arrested")
+    publication = Publication.objects.get(appeal=appeal, account="whatsapp:ppstuttgart")
+    assert services.publication_withdraw(publication_id=publication.pk).status == "manual_required"
+    task = ManualPublishTask.objects.get(publication=publication, kind="withdraw", status="open")
+    lifecycle_task = ManualTakedownTask.objects.get(takedown__publication_id=publication.pk)
+    assert lifecycle_task.state == "open"
+
+    client = verified_client(press)
+    html = client.get("/staff/publishing/tasks/").content.decode()
+    article = html.split(f'id="task-text-{task.pk}"')[0].rsplit("<article", 1)[1]
+    assert 'href="/staff/takedowns/" data-takedown-dashboard' in article
+    publish_task = ManualPublishTask.objects.filter(kind="publish").first()
+    if publish_task is not None and f'id="task-text-{publish_task.pk}"' in html:
+        publish_article = html.split(f'id="task-text-{publish_task.pk}"')[0].rsplit("<article", 1)[1]
+        assert "data-takedown-dashboard" not in publish_article
+
+    r = client.post(f"/staff/publishing/tasks/{task.pk}/done/", {"note": "Im Kanal gelöscht"})
+    assert r.status_code == 302
+    assert Publication.objects.get(pk=publication.pk).state == State.WITHDRAWN
+    takedowns_reconcile(dispatch=False)
+    lifecycle_task.refresh_from_db()
+    assert lifecycle_task.state == "confirmed" and lifecycle_task.confirmed_by == press

@@ -53,7 +53,7 @@ def takedown_begin(*, appeal: Any, actor: Any) -> None:
         takedown = _takedown_for(pub, now)
         if takedown is None or not takedown.is_open:
             continue
-        if pub.state in port.NOTHING_ONLINE or port.can_delete_by_api(pub):
+        if port.withdraw_by_api(pub):
             due.append(takedown.pk)
         else:
             manual_task_open(takedown=takedown, reason=ManualTaskReason.NO_API, detail="")
@@ -161,7 +161,7 @@ def _claim(takedown_id: int, owner: str) -> Takedown | None:
             return None  # early duplicate: respect the backoff
         if takedown.state == TakedownState.MANUAL_REQUIRED:
             pub = port.publication_get(publication_id=takedown.publication_id)
-            if pub is None or not port.can_delete_by_api(pub):
+            if pub is None or not port.withdraw_by_api(pub):
                 return None
         takedown.attempts += 1
         takedown.lease_owner = owner
@@ -264,7 +264,7 @@ def takedowns_reconcile(*, now: datetime | None = None, dispatch: bool = True) -
             if takedown is None or not takedown.is_open:
                 continue
             created += 1
-            if not (pub.state in port.NOTHING_ONLINE or port.can_delete_by_api(pub)):
+            if not port.withdraw_by_api(pub):
                 takedown = Takedown.objects.select_for_update().get(pk=takedown.pk)
                 manual_task_open(takedown=takedown, reason=ManualTaskReason.NO_API, detail="")
     # Withdrawn by another path (e.g. a person via publishing's own UI): close ours.
@@ -279,7 +279,9 @@ def takedowns_reconcile(*, now: datetime | None = None, dispatch: bool = True) -
     for takedown in candidates:
         if takedown.state == TakedownState.MANUAL_REQUIRED:
             pub = port.publication_get(publication_id=takedown.publication_id)
-            if pub is None or pub.state in port.NOTHING_ONLINE or not port.can_delete_by_api(pub):
+            # Slow API retries also for rows that may hide a lost post (look-up again);
+            # only channels without any API path are left to the person.
+            if pub is None or not port.withdraw_by_api(pub):
                 continue
         due.append(takedown.pk)
     if due:
