@@ -242,3 +242,57 @@ def test_publish_finishing_after_close_is_withdrawn(pg_required, live, investiga
     assert any(p["platform"] == "x" for p in live.platform.posts())  # X posts existed …
     assert not live.platform.posts(live=True)  # … and none is left
     assert os.environ.get("FAHNDUNG_WITHDRAW_BACKOFF_SECONDS") == "1"
+
+
+def test_close_right_after_a_timed_out_publish_deletes_the_late_post(pg_required, live, investigator, unit_a, press):
+    """An X create takes 6 s against our 2 s read timeout: we give up, the platform still
+    creates the post 4 s later. The appeal is closed in between and the first
+    withdraw look-up runs before the post exists. The publication must never be
+    "withdrawn" while the post is online, and the late post must end up deleted."""
+    appeal = make_appeal(investigator, unit_a)
+    live.platform.add_fault("x", delay=6, count=1, method="POST", path_contains="/2/tweets")
+    publish(appeal, investigator, press, dispatch_here=False)  # no worker yet: we dispatch here
+    pubs = list(api_pubs(appeal).order_by("platform"))  # x last: close right after its timeout
+    started = {}
+    for pub in pubs:
+        started[pub.pk] = time.monotonic()
+        publication_dispatch(publication_id=pub.pk)
+    lost = api_pubs(appeal).get(platform="x", state="pending")
+    assert not lost.external_id
+    appeal_close(actor=press, appeal_id=appeal.pk, reason="arrested")
+    takedown = Takedown.objects.get(publication_id=lost.pk)
+    # The first look-up comes before the platform has created the post.
+    assert not any(p["platform"] == "x" and p["id"] not in known_ids(appeal, lost) for p in live.platform.posts())
+    services.takedown_attempt(takedown_id=takedown.pk, owner="inline")
+    lost.refresh_from_db()
+    assert lost.state != "withdrawn", "absence concluded while a create could still land"
+
+    def late_posts() -> list[dict]:
+        return [p for p in live.platform.posts("x", live=True) if p["id"] not in known_ids(appeal, lost)]
+
+    def never_withdrawn_while_online() -> bool:
+        state = Publication.objects.get(pk=lost.pk).state  # DB first, then the platform
+        assert not (state == "withdrawn" and late_posts()), "withdrawn while the post is online"
+        return False
+
+    # Let the late create land, checking the invariant meanwhile.
+    wait_until(never_withdrawn_while_online, timeout=max(0.0, 6.5 - (time.monotonic() - started[lost.pk])),
+               interval=0.1)
+    assert any(p["platform"] == "x" and p["id"] not in known_ids(appeal, lost) for p in live.platform.posts())
+    live.worker(concurrency=2)
+    assert wait_until(lambda: never_withdrawn_while_online() or all_api_withdrawn(appeal), timeout=60), describe(appeal)
+    lost.refresh_from_db()
+    assert lost.state == "withdrawn" and lost.external_id and lost.verified_absent_at
+    assert late_posts() == []
+    deletes = live.platform.delete_calls()
+    assert deletes.get(lost.external_id) or deletes.get(lost.external_id.rsplit(":", 1)[-1])  # deleted via the API
+    assert_gone_everywhere(appeal, live.platform)
+
+
+def known_ids(appeal, lost) -> set[str]:
+    """Remote ids of the publications other than `lost` (their posts are not the late one)."""
+    ids = set()
+    for external_id in api_pubs(appeal).exclude(pk=lost.pk).values_list("external_id", flat=True):
+        if external_id:
+            ids |= {external_id, external_id.rsplit(":", 1)[-1]}
+    return ids
