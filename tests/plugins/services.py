@@ -77,11 +77,14 @@ class RedisServer:
 
 
 @pytest.fixture
-def redis_broker(tmp_path):
+def redis_broker(tmp_path, monkeypatch):
     if shutil.which("redis-server") is None:
         pytest.skip("needs redis-server (Debian package redis-server)")
     server = RedisServer(port=free_port(), workdir=tmp_path)
     server.start()
+    # Celery reads CELERY_BROKER_URL from the environment before its own config, so a CI
+    # run with a global broker would otherwise send this test's tasks elsewhere.
+    monkeypatch.setenv("CELERY_BROKER_URL", server.url)
     yield server
     server.stop()
 
