@@ -108,6 +108,30 @@ def appeal(investigator, unit_a):
 
 
 @pytest.fixture
+def make_published(investigator, unit_a):
+    """make_published(**fields) -> a published appeal of unit A with a judge's order (no workflow run)."""
+    from datetime import timedelta
+
+    from fahndung.appeals.choices import Status
+    from fahndung.core import clock
+
+    def make(**fields):
+        fields.setdefault("status", Status.PUBLISHED)
+        fields.setdefault("published_at", clock.now() - timedelta(hours=2))
+        order_fields = fields.pop("order", {})
+        obj = AppealFactory(owner=investigator, unit=unit_a, **fields)
+        LegalOrderFactory(appeal=obj, **order_fields)
+        return obj
+
+    return make
+
+
+@pytest.fixture
+def published(make_published):
+    return make_published()
+
+
+@pytest.fixture
 def api_client():
     return APIClient()
 

@@ -6,41 +6,16 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
-from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
 
-from fahndung.appeals.choices import Status
 from fahndung.core import clock
-from tests.factories import AppealFactory, LegalOrderFactory
 
 _keys = itertools.count(1)
 
 
-@pytest.fixture(autouse=True)
-def _clear_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
-@pytest.fixture
-def make_published(investigator, unit_a):
-    def make(**fields):
-        fields.setdefault("status", Status.PUBLISHED)
-        fields.setdefault("published_at", clock.now() - timedelta(hours=2))
-        order_fields = fields.pop("order", {})
-        appeal = AppealFactory(owner=investigator, unit=unit_a, **fields)
-        LegalOrderFactory(appeal=appeal, **order_fields)
-        return appeal
-
-    return make
-
-
-@pytest.fixture
-def published(make_published):
-    return make_published()
 
 
 @pytest.fixture

@@ -6,14 +6,8 @@ import importlib
 import sys
 import types
 from dataclasses import dataclass
-from datetime import timedelta
 
 import pytest
-from django.core.cache import cache
-
-from fahndung.appeals.choices import Status
-from fahndung.core import clock
-from tests.factories import AppealFactory, LegalOrderFactory
 
 
 @dataclass(frozen=True)
@@ -26,31 +20,8 @@ class FakeImage:
     photo_id: int
 
 
-@pytest.fixture(autouse=True)
-def _clear_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
-@pytest.fixture
-def make_published(investigator, unit_a):
-    """make_published(**fields) -> a published appeal of unit A with a judge's order."""
-
-    def make(**fields):
-        fields.setdefault("status", Status.PUBLISHED)
-        fields.setdefault("published_at", clock.now() - timedelta(hours=2))
-        order_fields = fields.pop("order", {})
-        appeal = AppealFactory(owner=investigator, unit=unit_a, **fields)
-        LegalOrderFactory(appeal=appeal, **order_fields)
-        return appeal
-
-    return make
-
-
-@pytest.fixture
-def published(make_published):
-    return make_published()
 
 
 @pytest.fixture

@@ -3,17 +3,9 @@ from __future__ import annotations
 import io
 
 import pytest
-from django.core.cache import cache
 from PIL import Image
 
 from tests.accounts.helpers import verified_client
-
-
-@pytest.fixture(autouse=True)
-def _clear_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
