@@ -8,7 +8,11 @@ Idempotency of publish: the external id is stored in the same transaction that e
 call; if a previous attempt may have reached the platform without us learning the id
 (timeout, worker crash), `find_existing` asks the platform first (Mastodon honours our
 Idempotency-Key, Bluesky uses a deterministic record key, others are searched for the
-same text) – a retried publish never creates a second post.
+same text) – a retried publish never creates a second post. On the platforms without such
+a key a look-up only proves absence once no earlier create can still land: after a create
+whose outcome is unknown (timeout/connection error without an HTTP answer, or a worker that
+died mid-call) the retry waits conf.absent_settle_seconds() from the last publish activity
+(rescheduled via next_attempt_at, no attempt counted), then looks up, and only then creates.
 
 Late publish: if the appeal was closed while the call was running (desired_state became
 "withdrawn"), the fresh post is withdrawn immediately.
@@ -132,12 +136,18 @@ def publication_dispatch(*, publication_id: int) -> DispatchOutcome:
             return DispatchOutcome("noop")
         lease_over = publication.updated_at <= now - timedelta(seconds=conf.lease_seconds())
         due = publication.next_attempt_at is None or publication.next_attempt_at <= now + timedelta(seconds=1)
-        if publication.state == State.PENDING and due:
-            _transition(publication, State.PUBLISHING, f"Versuch {publication.attempts + 1}")
-        elif publication.state == State.PUBLISHING and lease_over:
+        takeover = publication.state == State.PUBLISHING and lease_over
+        if not ((publication.state == State.PENDING and due) or takeover):
+            return DispatchOutcome("noop")
+        # An earlier create may still land (timeout, dead worker): no look-up and no
+        # create before the settle window has passed, or a late post would be doubled.
+        wait = _settle_remaining(publication, crashed=takeover)
+        if wait > 0:
+            return _wait_for_settle(publication, wait)
+        if takeover:
             publication.save(update_fields=["updated_at"])  # take over the expired lease
         else:
-            return DispatchOutcome("noop")
+            _transition(publication, State.PUBLISHING, f"Versuch {publication.attempts + 1}")
         publication.attempts += 1
         publication.save(update_fields=["attempts", "updated_at"])
         may_exist = publication.attempts > 1 and not publication.external_id
@@ -167,9 +177,53 @@ def _publish_failed(publication_id: int, err: AdapterError) -> DispatchOutcome:
                          detail={"account": publication.account, "error": err.message[:500]})
             return DispatchOutcome("failed", error=err.message)
         delay = conf.backoff_seconds(publication.attempts, err.retry_after)
+        # A create that timed out may still be carried out: retry after the settle window,
+        # not after the (shorter) backoff. Errors the platform answered keep the backoff.
+        delay = max(delay, _settle_remaining(publication, crashed=False))
         publication.next_attempt_at = clock.now() + timedelta(seconds=delay)
         _transition(publication, State.PENDING, f"Vorübergehender Fehler, neuer Versuch in {int(delay)} s: {err.message}")
         return DispatchOutcome("retry", retry_in=delay, error=err.message)
+
+
+# Platforms whose create is idempotent on its own (Mastodon: Idempotency-Key; Bluesky: a
+# record key derived from the publication; the website is local): a retry cannot double.
+IDEMPOTENT_CREATE = frozenset({"mastodon", "bluesky", "website"})
+
+
+def _settle_remaining(publication: Publication, *, crashed: bool) -> float:
+    """Seconds until a retried create is safe; 0 if it is safe now.
+
+    Only when the outcome of the last create is unknown: the worker died mid-call
+    (`crashed`, lease expired) or the last publish/upload call ended without an HTTP
+    answer (timeout, connection reset). Then the platform may still carry it out up to
+    conf.absent_settle_seconds() after the last publish activity, and a look-up before
+    that proves nothing. Answered errors (429/500 …) created nothing: no wait."""
+    if publication.platform in IDEMPOTENT_CREATE or publication.external_id:
+        return 0.0
+    if not crashed:
+        last_call = (PublicationAttempt.objects
+                     .filter(publication_id=publication.pk,
+                             operation__in=[PublicationAttempt.Operation.PUBLISH, PublicationAttempt.Operation.UPLOAD])
+                     .order_by("-at", "-pk").first())
+        if last_call is None or last_call.http_status is not None or last_call.outcome == PublicationAttempt.Outcome.OK:
+            return 0.0
+    last = _last_publish_activity(publication.pk)
+    if last is None:
+        return 0.0
+    return max(0.0, (last + timedelta(seconds=conf.absent_settle_seconds()) - clock.now()).total_seconds())
+
+
+def _wait_for_settle(publication: Publication, wait: float) -> DispatchOutcome:
+    """Reschedule (row locked) for the end of the settle window; counts no attempt."""
+    wait = float(int(wait) + 1)
+    publication.next_attempt_at = clock.now() + timedelta(seconds=wait)
+    note = (f"Ausgang des letzten Veröffentlichungsversuchs unbekannt; ein verspätet angenommener Beitrag ist "
+            f"noch möglich. Suche und neuer Versuch in {int(wait)} s.")
+    if publication.state == State.PUBLISHING:
+        _transition(publication, State.PENDING, note)
+    else:
+        publication.save(update_fields=["next_attempt_at", "updated_at"])
+    return DispatchOutcome("retry", retry_in=wait, error=note)
 
 
 def _publish_succeeded(publication_id: int, ref: RemoteRef) -> DispatchOutcome:
