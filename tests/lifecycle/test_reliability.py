@@ -214,9 +214,10 @@ def test_expiry_and_order_lapse_with_controlled_clock(pg_required, live, investi
 
 def test_publish_finishing_after_close_is_withdrawn(pg_required, live, investigator, unit_a, press):
     appeal = make_appeal(investigator, unit_a)
-    live.worker(concurrency=4)
-    # Both X posts are slow but finish within the HTTP timeout (2 s): they complete after
-    # the close. (A POST that times out and lands later is publishing's lost-response case.)
+    # Both X posts are slow (1.6 s) but finish within the worker's HTTP timeout, so they
+    # complete after the close. The timeout is generous so that a loaded CI machine does not
+    # turn this into the timed-out case (covered by the next test).
+    live.worker(concurrency=4, env={"FAHNDUNG_HTTP_TIMEOUT": "8"})
     live.platform.add_fault("x", delay=1.6, count=2, method="POST")
     publish(appeal, investigator, press, dispatch_here=False)  # the worker publishes
     x_pubs = api_pubs(appeal).filter(platform="x")
