@@ -174,7 +174,7 @@ def appeal_update(
     if unknown:
         raise ValidationFailed("Unbekannte Felder.", fields={k: ["Unbekanntes Feld."] for k in sorted(unknown)})
     with transaction.atomic():
-        appeal = Appeal.objects.select_for_update().get(pk=appeal_id)
+        appeal = Appeal.objects.select_for_update(no_key=True).get(pk=appeal_id)
         if not appeal_can_edit(user=actor, appeal=appeal):
             raise PermissionDenied("Nur die zuständige Sachbearbeitung kann diese Fahndung ändern.")
         if appeal.status not in EDITABLE_STATUSES:
@@ -266,12 +266,15 @@ def _transition(
     scope_user: bool = True,
 ) -> Appeal:
     """Lock, check table + roles + rules, change state, record event. `apply` may return
-    False to record a partial step (e.g. first of two approvals) without changing state."""
+    False to record a partial step (e.g. first of two approvals) without changing state.
+
+    Locks are NO KEY UPDATE: workers inserting rows that reference the appeal (FOR KEY SHARE)
+    must not wait on, or deadlock with, a close or approval in progress."""
     is_system = actor is None or actor == workflow.SYSTEM
     if scope_user and not is_system:
         appeal_get(user=actor, pk=appeal_id)  # NotFound outside the user's scope
     with transaction.atomic():
-        appeal = Appeal.objects.select_for_update().get(pk=appeal_id)
+        appeal = Appeal.objects.select_for_update(no_key=True).get(pk=appeal_id)
         transition = workflow.find(action, appeal.status)
         if transition is None:
             target_states = {t.target for t in workflow.TRANSITIONS if t.action == action}
@@ -464,7 +467,7 @@ def photo_add(*, actor: Any, appeal_id: int, uploaded_file: Any, caption: str = 
 
 
 def _bump_for_photo(appeal_id: int, actor: Any) -> None:
-    appeal = Appeal.objects.select_for_update().get(pk=appeal_id)
+    appeal = Appeal.objects.select_for_update(no_key=True).get(pk=appeal_id)
     if appeal.status in (Status.SUBMITTED, Status.APPROVED):
         source = appeal.status
         appeal.version += 1
@@ -494,7 +497,7 @@ def appeal_delete(*, actor: Any, appeal_id: int) -> None:
     appeal = appeal_get(user=actor, pk=appeal_id)
     _require_editor(actor, appeal)
     with transaction.atomic():
-        appeal = Appeal.objects.select_for_update().get(pk=appeal_id)
+        appeal = Appeal.objects.select_for_update(no_key=True).get(pk=appeal_id)
         if appeal.status != Status.DRAFT:
             raise Conflict("Nur Entwürfe können gelöscht werden; eingereichte Fahndungen werden erledigt.")
         audit_record(actor=actor, action="appeal.delete", obj=appeal, appeal_id=appeal.pk,
@@ -517,7 +520,7 @@ def appeal_extend(*, actor: Any, appeal_id: int, expires_at: datetime) -> Appeal
     Only the date changes, so no re-approval of content; capped by the per-kind maximum
     counted from now. Called with or without the row already locked by the caller."""
     with transaction.atomic():
-        appeal = Appeal.objects.select_for_update().get(pk=appeal_id)
+        appeal = Appeal.objects.select_for_update(no_key=True).get(pk=appeal_id)
         if appeal.status != Status.PUBLISHED:
             raise Conflict("Nur veröffentlichte Fahndungen können verlängert werden.")
         previous = appeal.expires_at

@@ -127,7 +127,7 @@ def publications_create_for_appeal(*, appeal: Any, actor: Any) -> None:
     to_enqueue: list[int] = []
     for platform, key, label, manual in targets:
         text = build.appeal_url(appeal) if platform == "website" else variants[_variant_platform(platform)].text
-        publication, created = Publication.objects.select_for_update().get_or_create(
+        publication, created = Publication.objects.select_for_update(no_key=True).get_or_create(
             appeal=appeal, account=key,
             defaults={
                 "platform": platform, "account_label": label, "text": text,
@@ -183,7 +183,9 @@ def publications_request_withdrawal(*, appeal: Any, actor: Any) -> list[int]:
     """Set desired_state=withdrawn for all publications of the appeal (call inside the
     closing transaction); returns the ids the takedown should work on."""
     ids = []
-    for publication in Publication.objects.select_for_update().filter(appeal=appeal):
+    # Lock in id order, and with NO KEY UPDATE so that a worker inserting attempt/event rows
+    # for a publication (FOR KEY SHARE on it) is never part of a deadlock with the close.
+    for publication in Publication.objects.select_for_update(no_key=True).filter(appeal=appeal).order_by("pk"):
         if publication.desired_state != Desired.WITHDRAWN:
             publication.desired_state = Desired.WITHDRAWN
             publication.save(update_fields=["desired_state", "updated_at"])
@@ -272,7 +274,7 @@ def manual_task_complete(*, actor: Any, task_id: int, note: str = "", external_u
 
 def _locked(publication_id: int) -> Publication:
     try:
-        return Publication.objects.select_for_update().get(pk=publication_id)
+        return Publication.objects.select_for_update(no_key=True).get(pk=publication_id)
     except Publication.DoesNotExist:
         raise NotFound("Veröffentlichung nicht gefunden.") from None
 
@@ -372,7 +374,7 @@ def platform_media_override_set(*, actor: Any, appeal_id: int, allow: bool, reas
     appeal_get(user=actor, pk=appeal_id)
     reason = (reason or "").strip()
     with transaction.atomic():
-        appeal = Appeal.objects.select_for_update().get(pk=appeal_id)
+        appeal = Appeal.objects.select_for_update(no_key=True).get(pk=appeal_id)
         if appeal.status in _LOCKED_STATUSES:
             raise Conflict("Nach der Veröffentlichung nicht mehr änderbar.")
         if allow:

@@ -55,7 +55,7 @@ class WithdrawOutcome:
 
 def _locked(publication_id: int) -> Publication:
     try:
-        return Publication.objects.select_for_update().get(pk=publication_id)
+        return Publication.objects.select_for_update(no_key=True).get(pk=publication_id)
     except Publication.DoesNotExist:
         raise NotFound("Veröffentlichung nicht gefunden.") from None
 

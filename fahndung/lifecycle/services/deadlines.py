@@ -192,7 +192,7 @@ def extension_decide(*, actor: Any, request_id: int, approve: bool, note: str = 
             machines.transition(request, "reject", actor=actor, note=request.decision_note)
             audit_record(actor=actor, action="lifecycle.extension_reject", obj=request, appeal_id=request.appeal_id)
             return request
-        appeal = Appeal.objects.select_for_update().get(pk=request.appeal_id)
+        appeal = Appeal.objects.select_for_update(no_key=True).get(pk=request.appeal_id)
         if appeal.status != Status.PUBLISHED:
             raise Conflict("Die Fahndung ist nicht mehr veröffentlicht; die Verlängerung entfällt.")
         _validate_new_expiry(appeal, request.requested_expires_at, clock.now())

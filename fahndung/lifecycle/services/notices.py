@@ -62,7 +62,7 @@ def recipient_add(
     if not _may_manage(actor, appeal):
         raise PermissionDenied("Ihre Rolle darf den Verteiler nicht ändern.")
     with transaction.atomic():
-        appeal = Appeal.objects.select_for_update().get(pk=appeal_id)
+        appeal = Appeal.objects.select_for_update(no_key=True).get(pk=appeal_id)
         recipient = DistributionRecipient(
             appeal=appeal, kind=kind, name=(name or "").strip(), email=(email or "").strip().lower(),
             location=(location or "").strip(), note=(note or "").strip(), created_by=actor, created_at=clock.now(),

@@ -66,7 +66,7 @@ def records_purge_expired(*, now: datetime | None = None, dry_run: bool = False,
             continue
         try:
             with transaction.atomic():
-                locked = Appeal.objects.select_for_update().get(pk=appeal.pk)
+                locked = Appeal.objects.select_for_update(no_key=True).get(pk=appeal.pk)
                 _total, per_model = locked.delete()
         except ProtectedError as exc:
             logger.warning("retention purge of appeal %s blocked: %s", appeal.pk, exc)
