@@ -5,7 +5,7 @@
 Images (honest note): no licence-clear 12-megapixel or crowd *photo* ships inside an
 installed package, so both are synthetic composites built offline from scikit-image data
 (the astronaut's head pasted at 12–200 px onto tiled scikit-image backgrounds; exact
-ground truth). See tests/imaging/synth.py.
+ground truth). See fahndung/imaging/samples.py.
   - "12mp":  4000×3000, 48 bystander faces 12–160 px + a 220 px subject
   - "crowd": 1600×1000, 36 bystander faces 12–96 px + a 120 px subject
 Conditions: original, ×0.5 (half size), grey + blur σ0.8 + JPEG q30 ("cctv").
@@ -52,7 +52,7 @@ from fahndung.imaging.lib.detect import (  # noqa: E402
 )
 from fahndung.imaging.lib.redact import redact  # noqa: E402
 from fahndung.imaging.lib.renditions import RENDITIONS, plan_crop, render  # noqa: E402
-from tests.imaging.synth import degrade, face_free, half, make_composite  # noqa: E402
+from fahndung.imaging.samples import degrade, face_free, half, make_composite  # noqa: E402
 
 MAX_PIXELS = 60_000_000
 BUCKETS = (("<16", 0, 16), ("16-32", 16, 32), ("32-64", 32, 64), (">64", 64, 10_000))

@@ -58,6 +58,8 @@ def test_demo_starts_all_processes_answers_http_and_stops_on_ctrl_c(tmp_path):
         output = (tmp_path / "demo.log").read_text()
         for account in ("investigator", "investigator2", "press", "press2", "liaison", "admin"):
             assert f"  {account} " in output
+        sample = tmp_path / "var" / "demo" / "menschenmenge.jpg"
+        assert sample.exists() and str(sample) in output
     finally:
         os.killpg(proc.pid, signal.SIGINT)
         try:
@@ -69,3 +71,20 @@ def test_demo_starts_all_processes_answers_http_and_stops_on_ctrl_c(tmp_path):
     time.sleep(1)
     leftovers = subprocess.run(["pgrep", "-f", f"runserver 127.0.0.1:{port}"], capture_output=True, text=True).stdout
     assert leftovers.strip() == ""
+
+
+def test_demo_sample_photo_is_a_crowd_the_detector_sees(settings, tmp_path):
+    from fahndung.core.demo import demo_sample_photo_write
+    from fahndung.imaging.lib import pipeline
+    from fahndung.imaging.lib.decode import decode
+    from fahndung.imaging.lib.detect import FaceDetector
+
+    settings.VAR_DIR = tmp_path
+    path = demo_sample_photo_write()
+    assert path == tmp_path / "demo" / "menschenmenge.jpg"
+    decoded = decode(path.read_bytes(), max_pixels=50_000_000)
+    assert decoded.rgb.shape[:2] == (1000, 1600)
+    analysis = pipeline.analyse(decoded.rgb, FaceDetector())
+    # 1 subject + 18 bystanders of 20–96 px; the subject is the largest face.
+    assert len(analysis.faces) >= 19
+    assert analysis.subject is not None and analysis.subject[2] >= 140

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import transaction
@@ -121,3 +123,19 @@ def demo_appeals_seed() -> list[int]:
                   "last_seen_place": "Haltestelle Wilhelmsplatz"}],
     )
     return [robbery.pk, missing.pk]
+
+
+def demo_sample_photo_write() -> Path | None:
+    """Write a synthetic crowd photo (one subject, 18 bystanders) to try the photo review with.
+
+    Built from scikit-image data (development dependency); without it the demo simply offers
+    no sample photo."""
+    try:
+        from fahndung.imaging.samples import demo_crowd_photo
+        data = demo_crowd_photo()
+    except ImportError:
+        return None
+    path = settings.VAR_DIR / "demo" / "menschenmenge.jpg"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    return path

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from tests.imaging.synth import jpeg_bytes, make_composite
+from fahndung.imaging.samples import jpeg_bytes, make_composite
 
 
 @pytest.fixture(scope="session")

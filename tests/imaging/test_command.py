@@ -12,7 +12,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from PIL import Image
 
-from tests.imaging.synth import jpeg_bytes, make_composite
+from fahndung.imaging.samples import jpeg_bytes, make_composite
 
 ROOT = Path(__file__).resolve().parents[2]
 

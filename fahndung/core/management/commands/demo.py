@@ -37,11 +37,19 @@ class Command(BaseCommand):
             if not no_serve:
                 procs.append(self._spawn([sys.executable, "-m", "fakeplatform", "--port", str(fake_port)], env))
                 self._wait_for_port(fake_port)
-            from fahndung.core.demo import DEMO_PASSWORD, demo_accounts_ensure, demo_appeals_seed
+            from fahndung.core.demo import (
+                DEMO_PASSWORD,
+                demo_accounts_ensure,
+                demo_appeals_seed,
+                demo_sample_photo_write,
+            )
 
             accounts = demo_accounts_ensure()
             seeded = demo_appeals_seed()
             self._print_accounts(accounts, DEMO_PASSWORD, port, fake_url, seeded)
+            sample = demo_sample_photo_write()
+            if sample:
+                self.stdout.write(f"Beispielfoto (Menschenmenge) zum Hochladen in einer Fahndung: {sample}\n")
             if no_serve:
                 return
             python = sys.executable

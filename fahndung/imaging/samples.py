@@ -1,4 +1,7 @@
-"""Synthetic composites with exact ground truth, built offline from scikit-image data.
+"""Synthetic sample photos with exact ground truth, built offline from scikit-image data.
+
+scikit-image is a development dependency (uv's default dev group): tests, the benchmark and
+the demo's sample crowd photo use this module; production code paths never import it.
 
 make_composite(width, height, sizes, *, seed, subject_size) -> Composite(rgb, faces, subject)
     The astronaut's head (face box known) is pasted at the requested face widths on a
@@ -7,7 +10,7 @@ make_composite(width, height, sizes, *, seed, subject_size) -> Composite(rgb, fa
 degrade(rgb) -> grey, slightly blurred, JPEG q30 version ("CCTV-like")
 half(rgb, boxes) -> half-size image and boxes
 face_free(width, height, seed) -> background only (false positives per megapixel)
-Used by tests/imaging and benchmarks/imaging.py.
+Used by tests/imaging, benchmarks/imaging.py and `manage.py demo` (demo_crowd_photo).
 """
 
 from __future__ import annotations
@@ -120,3 +123,11 @@ def jpeg_bytes(rgb: np.ndarray, quality: int = 90, **save_kwargs) -> bytes:
     buf = io.BytesIO()
     Image.fromarray(rgb).save(buf, format="JPEG", quality=quality, **save_kwargs)
     return buf.getvalue()
+
+
+def demo_crowd_photo() -> bytes:
+    """A 1600×1000 crowd scene for trying the review screen: one large face (the person sought)
+    and 18 bystanders at 20–96 px. Deterministic, so every demo run offers the same file."""
+    comp = make_composite(1600, 1000, [20, 24, 28, 32, 36, 40, 48, 56, 64, 72, 80, 96, 26, 34, 44, 52, 60, 88],
+                          seed=5, subject_size=150)
+    return jpeg_bytes(comp.rgb, quality=90)
