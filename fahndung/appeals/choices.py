@@ -3,24 +3,25 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Kind(models.TextChoices):
-    SUSPECT_KNOWN = "suspect_known", "Tatverdächtige Person (bekannt)"
-    SUSPECT_UNKNOWN = "suspect_unknown", "Tatverdächtige Person (unbekannt)"
-    CONVICT = "convict", "Verurteilte Person (Vollstreckung)"
-    WITNESS = "witness", "Zeugin/Zeuge"
-    MISSING = "missing", "Vermisste Person"
-    UNKNOWN_DEAD = "unknown_dead", "Unbekannte Tote/unbekannter Toter"
+    SUSPECT_KNOWN = "suspect_known", _("Tatverdächtige Person (bekannt)")
+    SUSPECT_UNKNOWN = "suspect_unknown", _("Tatverdächtige Person (unbekannt)")
+    CONVICT = "convict", _("Verurteilte Person (Vollstreckung)")
+    WITNESS = "witness", _("Zeugin/Zeuge")
+    MISSING = "missing", _("Vermisste Person")
+    UNKNOWN_DEAD = "unknown_dead", _("Unbekannte Tote/unbekannter Toter")
 
 
 class LegalBasis(models.TextChoices):
-    STPO_131_3 = "stpo_131_3", "§ 131 Abs. 3 StPO (Festnahme)"
-    STPO_131A_3 = "stpo_131a_3", "§ 131a Abs. 3 StPO (Aufenthaltsermittlung)"
-    STPO_131B_1 = "stpo_131b_1", "§ 131b Abs. 1 StPO (Abbildung Beschuldigte)"
-    STPO_131B_2 = "stpo_131b_2", "§ 131b Abs. 2 StPO (Abbildung Zeugen)"
-    STPO_457_3 = "stpo_457_3", "§ 457 Abs. 3 StPO (Vollstreckung)"
-    POLICE_LAW = "police_law", "Polizeirecht (Vermisste, unbekannte Tote)"
+    STPO_131_3 = "stpo_131_3", _("§ 131 Abs. 3 StPO (Festnahme)")
+    STPO_131A_3 = "stpo_131a_3", _("§ 131a Abs. 3 StPO (Aufenthaltsermittlung)")
+    STPO_131B_1 = "stpo_131b_1", _("§ 131b Abs. 1 StPO (Abbildung Beschuldigte)")
+    STPO_131B_2 = "stpo_131b_2", _("§ 131b Abs. 2 StPO (Abbildung Zeugen)")
+    STPO_457_3 = "stpo_457_3", _("§ 457 Abs. 3 StPO (Vollstreckung)")
+    POLICE_LAW = "police_law", _("Polizeirecht (Vermisste, unbekannte Tote)")
 
 
 STPO_BASES = frozenset(b for b in LegalBasis if b != LegalBasis.POLICE_LAW)
@@ -51,52 +52,52 @@ WITNESS_BLOCKED_WORDS = ("täter", "tatverdächtig", "beschuldigt")
 
 
 class IssuerType(models.TextChoices):
-    JUDGE = "judge", "Gericht (Richter/in)"
-    PROSECUTOR = "prosecutor", "Staatsanwaltschaft"
-    POLICE = "police", "Polizei (Ermittlungsperson)"
-    ENFORCEMENT = "enforcement", "Vollstreckungsbehörde"
+    JUDGE = "judge", _("Gericht (Richter/in)")
+    PROSECUTOR = "prosecutor", _("Staatsanwaltschaft")
+    POLICE = "police", _("Polizei (Ermittlungsperson)")
+    ENFORCEMENT = "enforcement", _("Vollstreckungsbehörde")
 
 
 class Status(models.TextChoices):
-    DRAFT = "draft", "Entwurf"
-    SUBMITTED = "submitted", "Zur Freigabe eingereicht"
-    CHANGES_REQUESTED = "changes_requested", "Änderungen angefordert"
-    APPROVED = "approved", "Freigegeben"
-    PUBLISHED = "published", "Veröffentlicht"
-    CLOSED = "closed", "Erledigt"
-    ARCHIVED = "archived", "Archiviert"
+    DRAFT = "draft", _("Entwurf")
+    SUBMITTED = "submitted", _("Zur Freigabe eingereicht")
+    CHANGES_REQUESTED = "changes_requested", _("Änderungen angefordert")
+    APPROVED = "approved", _("Freigegeben")
+    PUBLISHED = "published", _("Veröffentlicht")
+    CLOSED = "closed", _("Erledigt")
+    ARCHIVED = "archived", _("Archiviert")
 
 
 class CloseReason(models.TextChoices):
-    ARRESTED = "arrested", "Festnahme"
-    IDENTIFIED = "identified", "Identifiziert"
-    FOUND_SAFE = "found_safe", "Wohlbehalten angetroffen"
-    FOUND_DEAD = "found_dead", "Tot aufgefunden"
-    ORDER_LIFTED = "order_lifted", "Anordnung aufgehoben"
-    ORDER_LAPSED = "order_lapsed", "Anordnung nicht bestätigt/abgelaufen"
-    EXPIRED = "expired", "Ablauf der Fahndungsdauer"
-    WITHDRAWN = "withdrawn", "Zurückgezogen"
+    ARRESTED = "arrested", _("Festnahme")
+    IDENTIFIED = "identified", _("Identifiziert")
+    FOUND_SAFE = "found_safe", _("Wohlbehalten angetroffen")
+    FOUND_DEAD = "found_dead", _("Tot aufgefunden")
+    ORDER_LIFTED = "order_lifted", _("Anordnung aufgehoben")
+    ORDER_LAPSED = "order_lapsed", _("Anordnung nicht bestätigt/abgelaufen")
+    EXPIRED = "expired", _("Ablauf der Fahndungsdauer")
+    WITHDRAWN = "withdrawn", _("Zurückgezogen")
 
 
 class RiskCategory(models.TextChoices):
     NONE = "", "—"
-    MINOR = "minor", "Minderjährig"
-    SUICIDE = "suicide", "Suizidgefahr"
-    HELPLESS = "helpless", "Hilflos/Demenz"
-    MEDICATION = "medication", "Medikamentenabhängig"
-    CRIME_VICTIM = "crime_victim", "Mögliches Opfer einer Straftat"
+    MINOR = "minor", _("Minderjährig")
+    SUICIDE = "suicide", _("Suizidgefahr")
+    HELPLESS = "helpless", _("Hilflos/Demenz")
+    MEDICATION = "medication", _("Medikamentenabhängig")
+    CRIME_VICTIM = "crime_victim", _("Mögliches Opfer einer Straftat")
 
 
 class PersonRole(models.TextChoices):
-    SUSPECT = "suspect", "Tatverdächtig"
-    CONVICT = "convict", "Verurteilt"
-    WITNESS = "witness", "Zeuge/Zeugin"
-    MISSING = "missing", "Vermisst"
-    DECEASED = "deceased", "Verstorben"
+    SUSPECT = "suspect", _("Tatverdächtig")
+    CONVICT = "convict", _("Verurteilt")
+    WITNESS = "witness", _("Zeuge/Zeugin")
+    MISSING = "missing", _("Vermisst")
+    DECEASED = "deceased", _("Verstorben")
 
 
 class Sex(models.TextChoices):
-    UNKNOWN = "", "unbekannt"
-    FEMALE = "female", "weiblich"
-    MALE = "male", "männlich"
-    DIVERSE = "diverse", "divers"
+    UNKNOWN = "", _("unbekannt")
+    FEMALE = "female", _("weiblich")
+    MALE = "male", _("männlich")
+    DIVERSE = "diverse", _("divers")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 def _private_storage():
@@ -20,27 +21,27 @@ def _private_storage():
 
 
 class AnalysisState(models.TextChoices):
-    PENDING = "pending", "Wartet auf Verarbeitung"
-    PROCESSING = "processing", "In Verarbeitung"
-    READY = "ready_for_review", "Bereit zur Prüfung"
-    AWAITING_SECOND = "awaiting_second_approval", "Wartet auf zweite Freigabe"
-    APPROVED = "approved", "Freigegeben"
-    REJECTED = "rejected", "Abgelehnt"
-    FAILED = "failed", "Fehlgeschlagen"
+    PENDING = "pending", _("Wartet auf Verarbeitung")
+    PROCESSING = "processing", _("In Verarbeitung")
+    READY = "ready_for_review", _("Bereit zur Prüfung")
+    AWAITING_SECOND = "awaiting_second_approval", _("Wartet auf zweite Freigabe")
+    APPROVED = "approved", _("Freigegeben")
+    REJECTED = "rejected", _("Abgelehnt")
+    FAILED = "failed", _("Fehlgeschlagen")
 
 
 class BoxKind(models.TextChoices):
-    FACE = "face", "Gesicht"
-    PLATE = "plate", "Kennzeichen"
-    SCREEN = "screen", "Bildschirm"
-    HOUSE_NUMBER = "house_number", "Hausnummer"
-    CHILD = "child", "Kind"
-    OTHER = "other", "Sonstiges"
+    FACE = "face", _("Gesicht")
+    PLATE = "plate", _("Kennzeichen")
+    SCREEN = "screen", _("Bildschirm")
+    HOUSE_NUMBER = "house_number", _("Hausnummer")
+    CHILD = "child", _("Kind")
+    OTHER = "other", _("Sonstiges")
 
 
 class BoxSource(models.TextChoices):
-    DETECTED = "detected", "Erkannt"
-    MANUAL = "manual", "Manuell"
+    DETECTED = "detected", _("Erkannt")
+    MANUAL = "manual", _("Manuell")
 
 
 class PhotoAnalysis(models.Model):

@@ -12,14 +12,15 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class TakedownState(models.TextChoices):
-    PENDING = "pending", "Ausstehend"
-    DELETING = "deleting", "Wird gelöscht"
-    WITHDRAWN = "withdrawn", "Entfernt (von der Plattform bestätigt)"
-    MANUAL_REQUIRED = "manual_required", "Manuelle Löschung nötig"
-    MANUAL_CONFIRMED = "manual_confirmed", "Manuell entfernt (bestätigt)"
+    PENDING = "pending", _("Ausstehend")
+    DELETING = "deleting", _("Wird gelöscht")
+    WITHDRAWN = "withdrawn", _("Entfernt (von der Plattform bestätigt)")
+    MANUAL_REQUIRED = "manual_required", _("Manuelle Löschung nötig")
+    MANUAL_CONFIRMED = "manual_confirmed", _("Manuell entfernt (bestätigt)")
 
 
 TAKEDOWN_OPEN = (TakedownState.PENDING, TakedownState.DELETING, TakedownState.MANUAL_REQUIRED)
@@ -59,20 +60,20 @@ class Takedown(models.Model):
 
 
 class ManualTaskState(models.TextChoices):
-    OPEN = "open", "Offen"
-    ESCALATED_LEAD = "escalated_lead", "Eskaliert an Leitung Pressestelle"
-    ESCALATED_DUTY = "escalated_duty", "Eskaliert an Dienstgruppenleitung"
-    CONFIRMED = "confirmed", "Manuell bestätigt"
-    RESOLVED = "resolved", "Von der Plattform bestätigt (erledigt)"
+    OPEN = "open", _("Offen")
+    ESCALATED_LEAD = "escalated_lead", _("Eskaliert an Leitung Pressestelle")
+    ESCALATED_DUTY = "escalated_duty", _("Eskaliert an Dienstgruppenleitung")
+    CONFIRMED = "confirmed", _("Manuell bestätigt")
+    RESOLVED = "resolved", _("Von der Plattform bestätigt (erledigt)")
 
 
 MANUAL_OPEN = (ManualTaskState.OPEN, ManualTaskState.ESCALATED_LEAD, ManualTaskState.ESCALATED_DUTY)
 
 
 class ManualTaskReason(models.TextChoices):
-    NO_API = "no_api", "Plattform kann nicht per API löschen"
-    BUDGET_EXHAUSTED = "budget_exhausted", "Automatische Löschung wiederholt fehlgeschlagen"
-    PERMANENT_ERROR = "permanent_error", "Plattform lehnt die Löschung ab"
+    NO_API = "no_api", _("Plattform kann nicht per API löschen")
+    BUDGET_EXHAUSTED = "budget_exhausted", _("Automatische Löschung wiederholt fehlgeschlagen")
+    PERMANENT_ERROR = "permanent_error", _("Plattform lehnt die Löschung ab")
 
 
 class ManualTakedownTask(models.Model):
@@ -108,12 +109,12 @@ class ManualTakedownTask(models.Model):
 
 
 class RecipientKind(models.TextChoices):
-    MEDIA = "media", "Medienpartner"
-    PORTAL = "portal", "Fahndungsportal"
-    PARTNER_AGENCY = "partner_agency", "Partnerbehörde"
-    PRINT_SHOP = "print_shop", "Druckerei"
-    POSTER_LOCATION = "poster_location", "Plakatstandort"
-    OTHER = "other", "Sonstige"
+    MEDIA = "media", _("Medienpartner")
+    PORTAL = "portal", _("Fahndungsportal")
+    PARTNER_AGENCY = "partner_agency", _("Partnerbehörde")
+    PRINT_SHOP = "print_shop", _("Druckerei")
+    POSTER_LOCATION = "poster_location", _("Plakatstandort")
+    OTHER = "other", _("Sonstige")
 
 
 class DistributionRecipient(models.Model):
@@ -169,9 +170,9 @@ class WithdrawalNotice(models.Model):
 
 
 class ExtensionState(models.TextChoices):
-    PENDING = "pending", "Beantragt"
-    APPROVED = "approved", "Genehmigt"
-    REJECTED = "rejected", "Abgelehnt"
+    PENDING = "pending", _("Beantragt")
+    APPROVED = "approved", _("Genehmigt")
+    REJECTED = "rejected", _("Abgelehnt")
 
 
 class ExtensionRequest(models.Model):
@@ -204,10 +205,10 @@ class ExtensionRequest(models.Model):
 
 
 class ReviewState(models.TextChoices):
-    OPEN = "open", "Offen"
-    DONE = "done", "Überprüft"
-    LAPSED = "lapsed", "Versäumt (Fahndung beendet)"
-    OBSOLETE = "obsolete", "Entfallen (Fahndung anderweitig beendet)"
+    OPEN = "open", _("Offen")
+    DONE = "done", _("Überprüft")
+    LAPSED = "lapsed", _("Versäumt (Fahndung beendet)")
+    OBSOLETE = "obsolete", _("Entfallen (Fahndung anderweitig beendet)")
 
 
 class ReviewTask(models.Model):

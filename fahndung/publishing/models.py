@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from fahndung.publishing.states import Channel, Desired, State
 
@@ -86,16 +88,16 @@ class PublicationAttempt(models.Model):
     """One row per remote API call (R18: each call is a disclosure and must be traceable)."""
 
     class Operation(models.TextChoices):
-        PUBLISH = "publish", "Veröffentlichen"
-        WITHDRAW = "withdraw", "Zurückziehen"
-        VERIFY = "verify", "Prüfen"
-        UPLOAD = "upload", "Medien-Upload"
-        LOOKUP = "lookup", "Suche nach verlorenem Beitrag"
+        PUBLISH = "publish", _("Veröffentlichen")
+        WITHDRAW = "withdraw", _("Zurückziehen")
+        VERIFY = "verify", pgettext_lazy("publication attempt", "Prüfen")  # not "review" as in the web UI
+        UPLOAD = "upload", _("Medien-Upload")
+        LOOKUP = "lookup", _("Suche nach verlorenem Beitrag")
 
     class Outcome(models.TextChoices):
-        OK = "ok", "Erfolg"
-        TRANSIENT = "transient", "Vorübergehender Fehler"
-        PERMANENT = "permanent", "Dauerhafter Fehler"
+        OK = "ok", _("Erfolg")
+        TRANSIENT = "transient", _("Vorübergehender Fehler")
+        PERMANENT = "permanent", _("Dauerhafter Fehler")
 
     publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="attempt_rows")
     operation = models.CharField(max_length=16, choices=Operation.choices)
@@ -116,13 +118,14 @@ class ManualPublishTask(models.Model):
     """A tracked to-do for a person: post (or remove) copy-ready text on a channel without API."""
 
     class Kind(models.TextChoices):
-        PUBLISH = "publish", "Veröffentlichen"
-        WITHDRAW = "withdraw", "Entfernen"
+        PUBLISH = "publish", _("Veröffentlichen")
+        WITHDRAW = "withdraw", _("Entfernen")
 
     class Status(models.TextChoices):
-        OPEN = "open", "Offen"
-        DONE = "done", "Erledigt"
-        CANCELLED = "cancelled", "Entfallen"
+        OPEN = "open", _("Offen")
+        # Context: "Erledigt" of an appeal is "Closed"; a finished to-do is "Done".
+        DONE = "done", pgettext_lazy("task status", "Erledigt")
+        CANCELLED = "cancelled", _("Entfallen")
 
     publication = models.ForeignKey(Publication, on_delete=models.CASCADE, related_name="manual_tasks")
     kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.PUBLISH)

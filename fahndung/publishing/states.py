@@ -15,27 +15,28 @@ Public surface: State, Desired, Channel, TRANSITIONS, can_transition, ACTIVE_STA
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class State(models.TextChoices):
-    PENDING = "pending", "Wartet auf Veröffentlichung"
-    PUBLISHING = "publishing", "Wird veröffentlicht"
-    PUBLISHED = "published", "Veröffentlicht"
-    FAILED = "failed", "Fehlgeschlagen"
-    AWAITING_MANUAL = "awaiting_manual", "Wartet auf manuelle Veröffentlichung"
-    WITHDRAWING = "withdrawing", "Wird zurückgezogen"
-    WITHDRAW_FAILED = "withdraw_failed", "Rückzug fehlgeschlagen (manuell löschen)"
-    WITHDRAWN = "withdrawn", "Zurückgezogen"
+    PENDING = "pending", _("Wartet auf Veröffentlichung")
+    PUBLISHING = "publishing", _("Wird veröffentlicht")
+    PUBLISHED = "published", _("Veröffentlicht")
+    FAILED = "failed", _("Fehlgeschlagen")
+    AWAITING_MANUAL = "awaiting_manual", _("Wartet auf manuelle Veröffentlichung")
+    WITHDRAWING = "withdrawing", _("Wird zurückgezogen")
+    WITHDRAW_FAILED = "withdraw_failed", _("Rückzug fehlgeschlagen (manuell löschen)")
+    WITHDRAWN = "withdrawn", _("Zurückgezogen")
 
 
 class Desired(models.TextChoices):
-    PUBLISHED = "published", "soll veröffentlicht sein"
-    WITHDRAWN = "withdrawn", "soll zurückgezogen sein"
+    PUBLISHED = "published", _("soll veröffentlicht sein")
+    WITHDRAWN = "withdrawn", _("soll zurückgezogen sein")
 
 
 class Channel(models.TextChoices):
-    API = "api", "Automatisch (API)"
-    MANUAL = "manual", "Manuell (Person)"
+    API = "api", _("Automatisch (API)")
+    MANUAL = "manual", _("Manuell (Person)")
 
 
 # (source, target) pairs; anything else raises TransitionNotAllowed in the services.

@@ -34,12 +34,12 @@ class Direction(models.TextChoices):
 
 
 class OutboxStatus(models.TextChoices):
-    PENDING = "pending", "ausstehend"
-    SENT = "sent", "übergeben"
-    FAILED = "failed", "fehlgeschlagen"
+    PENDING = "pending", _("ausstehend")
+    SENT = "sent", _("übergeben")
+    FAILED = "failed", _("fehlgeschlagen")
 
 
 class Topic(models.TextChoices):
-    TIP_RECEIVED = "tip.received", "Neuer Hinweis"
-    TIP_FOLLOWUP = "tip.followup", "Ergänzung durch Hinweisgeber/in"
-    DIGEST = "tip.digest", "Sammelbenachrichtigung"
+    TIP_RECEIVED = "tip.received", _("Neuer Hinweis")
+    TIP_FOLLOWUP = "tip.followup", _("Ergänzung durch Hinweisgeber/in")
+    DIGEST = "tip.digest", _("Sammelbenachrichtigung")
