@@ -19,7 +19,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from fahndung.accounts.roles import ADMIN, PRESS_OFFICE, roles_of
 from fahndung.core import clock
@@ -68,8 +68,14 @@ def _instructions(takedown: Takedown, pub: port.PublicationInfo | None, reason: 
     else:
         lines.append("Bitte den Beitrag auf der Plattform löschen und anschließend prüfen, dass er nicht mehr abrufbar ist.")
     lines.append("Danach hier mit Namen, Uhrzeit und Notiz bestätigen.")
-    lines.append(f"Grund: {ManualTaskReason(reason).label}" + (f" ({detail[:300]})" if detail else ""))
+    lines.append(f"Grund: {_reason_label(reason)}" + (f" ({detail[:300]})" if detail else ""))
     return "\n".join(lines), search
+
+
+def _reason_label(reason: str) -> str:
+    # Stored in notes and instructions, which are German records whoever triggers them.
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(ManualTaskReason(reason).label)
 
 
 def manual_task_open(*, takedown: Takedown, reason: str, detail: str) -> ManualTakedownTask:
@@ -79,7 +85,7 @@ def manual_task_open(*, takedown: Takedown, reason: str, detail: str) -> ManualT
     if existing is not None:
         return existing
     if takedown.state == TakedownState.PENDING:
-        machines.transition(takedown, "give_up", note=ManualTaskReason(reason).label)
+        machines.transition(takedown, "give_up", note=_reason_label(reason))
     pub = port.publication_get(publication_id=takedown.publication_id)
     instructions, search = _instructions(takedown, pub, reason, detail)
     now = clock.now()
