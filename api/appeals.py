@@ -6,15 +6,23 @@ One APIView per operation; each parses input, calls one service/selector and ren
 from __future__ import annotations
 
 from django.urls import path
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_serializer,
+    inline_serializer,
+)
 from rest_framework import serializers, status
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.schema import errors
 from fahndung.accounts.roles import roles_of
 from fahndung.appeals import selectors, services, workflow
-from fahndung.appeals.choices import CloseReason, IssuerType, Kind, LegalBasis
+from fahndung.appeals.choices import CloseReason, IssuerType, Kind, LegalBasis, Status
 from fahndung.appeals.models import Appeal, Person
 from fahndung.appeals.rules import check_publishable
 
@@ -86,6 +94,7 @@ class AppealOutputSerializer(serializers.ModelSerializer):
             "closed_at", "persons", "order", "allowed_actions", "blocking_reasons", "public_url",
         ]
 
+    @extend_schema_field(OrderOutputSerializer(allow_null=True))
     def get_order(self, obj: Appeal) -> dict | None:
         order = getattr(obj, "order", None) if hasattr(obj, "order") else None
         return OrderOutputSerializer(order).data if order else None
@@ -121,8 +130,26 @@ def _render(request, appeal: Appeal, code: int = 200) -> Response:
     return Response(AppealOutputSerializer(appeal, context={"request": request}).data, status=code)
 
 
+_APPEAL_PAGE = inline_serializer("PaginatedAppealList", {
+    "count": serializers.IntegerField(),
+    "next": serializers.URLField(allow_null=True),
+    "previous": serializers.URLField(allow_null=True),
+    "results": AppealOutputSerializer(many=True),
+})
+
+
 class AppealListCreateApi(APIView):
-    @extend_schema(responses=AppealOutputSerializer(many=True))
+    @extend_schema(
+        operation_id="appeals_list",
+        parameters=[
+            OpenApiParameter("status", OpenApiTypes.STR, enum=Status.values, description="Nur dieser Status."),
+            OpenApiParameter("kind", OpenApiTypes.STR, enum=Kind.values, description="Nur diese Art."),
+            OpenApiParameter("search", OpenApiTypes.STR, description="Teiltext in Titel oder Aktenzeichen (Polizei)."),
+            OpenApiParameter("limit", OpenApiTypes.INT, description="Einträge je Seite (Standard 50)."),
+            OpenApiParameter("offset", OpenApiTypes.INT, description="Start-Index der Seite."),
+        ],
+        responses={200: _APPEAL_PAGE, **errors(401)},
+    )
     def get(self, request):
         qs = selectors.appeal_list(
             user=request.user, status=request.query_params.get("status"),
@@ -134,7 +161,7 @@ class AppealListCreateApi(APIView):
         page = paginator.paginate_queryset(qs, request, view=self)
         return paginator.get_paginated_response(AppealOutputSerializer(page, many=True, context={"request": request}).data)
 
-    @extend_schema(request=AppealInputSerializer, responses={201: AppealOutputSerializer})
+    @extend_schema(request=AppealInputSerializer, responses={201: AppealOutputSerializer, **errors(400, 401, 403)})
     def post(self, request):
         serializer = AppealInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -144,12 +171,14 @@ class AppealListCreateApi(APIView):
 
 
 class AppealDetailApi(APIView):
-    @extend_schema(responses=AppealOutputSerializer)
+    @extend_schema(responses={200: AppealOutputSerializer, **errors(401, 404)})
     def get(self, request, pk: int):
         appeal = services.appeal_open(actor=request.user, appeal_id=pk)
         return Response(AppealOutputSerializer(appeal, context={"request": request}).data)
 
-    @extend_schema(request=AppealInputSerializer, responses=AppealOutputSerializer)
+    # PUT is the same partial update as PATCH.
+    @extend_schema(request=AppealInputSerializer(partial=True),
+                   responses={200: AppealOutputSerializer, **errors(400, 401, 403, 404, 409)})
     def patch(self, request, pk: int):
         selectors.appeal_get(user=request.user, pk=pk)
         serializer = AppealInputSerializer(data=request.data, partial=True)
@@ -160,13 +189,17 @@ class AppealDetailApi(APIView):
 
     put = patch
 
-    @extend_schema(responses={204: None})
+    @extend_schema(responses={204: None, **errors(401, 403, 404, 409)})
     def delete(self, request, pk: int):
         services.appeal_delete(actor=request.user, appeal_id=pk)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+_ACTION_ERRORS = errors(400, 401, 403, 404, 409)
+
+
 class _ActionApi(APIView):
+    @extend_schema_serializer(component_name="AppealActionInput")
     class InputSerializer(serializers.Serializer):
         comment = serializers.CharField(required=False, allow_blank=True, max_length=5000)
 
@@ -181,7 +214,7 @@ class _ActionApi(APIView):
 
 
 class AppealSubmitApi(_ActionApi):
-    @extend_schema(request=_ActionApi.InputSerializer, responses=AppealOutputSerializer)
+    @extend_schema(request=_ActionApi.InputSerializer, responses={200: AppealOutputSerializer, **_ACTION_ERRORS})
     def post(self, request, pk: int):
         return super().post(request, pk)
 
@@ -190,11 +223,12 @@ class AppealSubmitApi(_ActionApi):
 
 
 class AppealApproveApi(_ActionApi):
+    @extend_schema_serializer(component_name="AppealApproveInput")
     class InputSerializer(serializers.Serializer):
         comment = serializers.CharField(required=False, allow_blank=True, max_length=5000)
         checklist = serializers.DictField(child=serializers.BooleanField(), required=False)
 
-    @extend_schema(request=InputSerializer, responses=AppealOutputSerializer)
+    @extend_schema(request=InputSerializer, responses={200: AppealOutputSerializer, **_ACTION_ERRORS})
     def post(self, request, pk: int):
         return super().post(request, pk)
 
@@ -205,10 +239,11 @@ class AppealApproveApi(_ActionApi):
 
 
 class AppealRequestChangesApi(_ActionApi):
+    @extend_schema_serializer(component_name="AppealRequestChangesInput")
     class InputSerializer(serializers.Serializer):
         comment = serializers.CharField(max_length=5000, error_messages={"required": "Bitte einen Kommentar angeben."})
 
-    @extend_schema(request=InputSerializer, responses=AppealOutputSerializer)
+    @extend_schema(request=InputSerializer, responses={200: AppealOutputSerializer, **_ACTION_ERRORS})
     def post(self, request, pk: int):
         return super().post(request, pk)
 
@@ -217,7 +252,7 @@ class AppealRequestChangesApi(_ActionApi):
 
 
 class AppealPublishApi(_ActionApi):
-    @extend_schema(request=_ActionApi.InputSerializer, responses=AppealOutputSerializer)
+    @extend_schema(request=_ActionApi.InputSerializer, responses={200: AppealOutputSerializer, **_ACTION_ERRORS})
     def post(self, request, pk: int):
         return super().post(request, pk)
 
@@ -226,11 +261,12 @@ class AppealPublishApi(_ActionApi):
 
 
 class AppealCloseApi(_ActionApi):
+    @extend_schema_serializer(component_name="AppealCloseInput")
     class InputSerializer(serializers.Serializer):
         reason = serializers.ChoiceField(choices=CloseReason.choices)
         comment = serializers.CharField(required=False, allow_blank=True, max_length=5000)
 
-    @extend_schema(request=InputSerializer, responses=AppealOutputSerializer)
+    @extend_schema(request=InputSerializer, responses={200: AppealOutputSerializer, **_ACTION_ERRORS})
     def post(self, request, pk: int):
         return super().post(request, pk)
 
@@ -239,7 +275,7 @@ class AppealCloseApi(_ActionApi):
 
 
 class AppealArchiveApi(_ActionApi):
-    @extend_schema(request=_ActionApi.InputSerializer, responses=AppealOutputSerializer)
+    @extend_schema(request=_ActionApi.InputSerializer, responses={200: AppealOutputSerializer, **_ACTION_ERRORS})
     def post(self, request, pk: int):
         return super().post(request, pk)
 
@@ -248,11 +284,12 @@ class AppealArchiveApi(_ActionApi):
 
 
 class OrderConfirmApi(APIView):
+    @extend_schema_serializer(component_name="OrderConfirmInput")
     class InputSerializer(serializers.Serializer):
         confirmed_by_name = serializers.CharField(max_length=200)
         reference = serializers.CharField(required=False, allow_blank=True, max_length=120)
 
-    @extend_schema(request=InputSerializer, responses=AppealOutputSerializer)
+    @extend_schema(request=InputSerializer, responses={200: AppealOutputSerializer, **_ACTION_ERRORS})
     def post(self, request, pk: int):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -272,7 +309,7 @@ class EventSerializer(serializers.Serializer):
 
 
 class AppealEventsApi(APIView):
-    @extend_schema(responses=EventSerializer(many=True))
+    @extend_schema(responses={200: EventSerializer(many=True), **errors(401, 404)})
     def get(self, request, pk: int):
         appeal = selectors.appeal_get(user=request.user, pk=pk)
         return Response(EventSerializer(selectors.appeal_events(appeal=appeal), many=True).data)
@@ -291,20 +328,18 @@ class PhotoOutputSerializer(serializers.Serializer):
 class AppealPhotosApi(APIView):
     parser_classes = [MultiPartParser, FormParser]
 
+    @extend_schema_serializer(component_name="PhotoUpload")
     class InputSerializer(serializers.Serializer):
         file = serializers.FileField(allow_empty_file=True)
         caption = serializers.CharField(required=False, allow_blank=True, max_length=300)
         person = serializers.IntegerField(required=False, allow_null=True)
 
-    @extend_schema(responses=PhotoOutputSerializer(many=True))
+    @extend_schema(responses={200: PhotoOutputSerializer(many=True), **errors(401, 404)})
     def get(self, request, pk: int):
         appeal = selectors.appeal_get(user=request.user, pk=pk)
         return Response(PhotoOutputSerializer(appeal.photos.all(), many=True).data)
 
-    @extend_schema(
-        request={"multipart/form-data": inline_serializer("PhotoUpload", {"file": serializers.FileField(), "caption": serializers.CharField(required=False)})},
-        responses={201: PhotoOutputSerializer},
-    )
+    @extend_schema(request=InputSerializer, responses={201: PhotoOutputSerializer, **errors(400, 401, 403, 404, 409)})
     def post(self, request, pk: int):
         serializer = self.InputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)

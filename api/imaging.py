@@ -20,14 +20,15 @@ from typing import Any
 
 from django.core.files.storage import default_storage
 from django.urls import path, reverse
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.schema import errors
 from fahndung.imaging import selectors, services
-from fahndung.imaging.models import BoxKind, PhotoAnalysis, RedactionBox
+from fahndung.imaging.models import AnalysisState, BoxKind, PhotoAnalysis, RedactionBox
 
 
 class BoxSerializer(serializers.ModelSerializer):
@@ -79,22 +80,50 @@ def status_payload(analysis: PhotoAnalysis) -> dict[str, Any]:
     }
 
 
-_STATUS_SCHEMA = inline_serializer("PhotoProcessingStatus", {"state": serializers.CharField(), "progress": serializers.IntegerField()})
+class PhotoProcessingStatus(serializers.Serializer):  # OpenAPI only: the shape of status_payload()
+    photo = serializers.IntegerField()
+    state = serializers.ChoiceField(choices=AnalysisState.choices)
+    state_label = serializers.CharField()
+    progress = serializers.IntegerField(help_text="0–100")
+    progress_label = serializers.CharField()
+    failure_reason = serializers.CharField()
+    width = serializers.IntegerField(allow_null=True)
+    height = serializers.IntegerField(allow_null=True)
+    flags = serializers.ListField(child=serializers.CharField(), help_text="Hinweise der Analyse, z. B. small_faces")
+    flag_labels = serializers.ListField(child=serializers.CharField())
+    subject = serializers.ListField(child=serializers.IntegerField(), min_length=4, max_length=4, allow_null=True,
+                                    help_text="Gesuchte Person als [x, y, w, h] oder null")
+    subject_confirmed = serializers.BooleanField()
+    no_subject = serializers.BooleanField()
+    revision = serializers.IntegerField()
+    rendered = serializers.BooleanField(help_text="Bildformate sind für den aktuellen Stand berechnet.")
+
+
+class RenditionRow(serializers.Serializer):  # OpenAPI only
+    name = serializers.CharField()
+    width = serializers.IntegerField()
+    height = serializers.IntegerField()
+    bytes = serializers.IntegerField()
+    crop = serializers.ListField(child=serializers.IntegerField(), help_text="Ausschnitt der Quelle als [x, y, w, h]")
+    warning = serializers.CharField()
+    key = serializers.CharField()
+    preview_url = serializers.CharField(help_text="Vorschau (JPEG) für angemeldete Nutzer")
+    public_url = serializers.CharField(allow_null=True, help_text="Öffentliche Adresse, sobald freigegeben")
 
 
 class ProcessingView(APIView):
-    @extend_schema(responses=_STATUS_SCHEMA)
+    @extend_schema(responses={200: PhotoProcessingStatus, **errors(401, 404)})
     def get(self, request: Request, photo_id: int) -> Response:
         return Response(status_payload(selectors.analysis_get(user=request.user, photo_id=photo_id)))
 
 
 class BoxListView(APIView):
-    @extend_schema(responses=BoxSerializer(many=True))
+    @extend_schema(responses={200: BoxSerializer(many=True), **errors(401, 404)})
     def get(self, request: Request, photo_id: int) -> Response:
         analysis = selectors.analysis_get(user=request.user, photo_id=photo_id)
         return Response(BoxSerializer(selectors.analysis_boxes(analysis=analysis), many=True).data)
 
-    @extend_schema(request=BoxInput, responses={201: BoxSerializer})
+    @extend_schema(request=BoxInput, responses={201: BoxSerializer, **errors(400, 401, 403, 404, 409)})
     def post(self, request: Request, photo_id: int) -> Response:
         data = BoxInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -103,21 +132,21 @@ class BoxListView(APIView):
 
 
 class BoxDetailView(APIView):
-    @extend_schema(request=BoxPatchInput, responses=BoxSerializer)
+    @extend_schema(request=BoxPatchInput, responses={200: BoxSerializer, **errors(400, 401, 403, 404, 409)})
     def patch(self, request: Request, photo_id: int, box_id: int) -> Response:
         data = BoxPatchInput(data=request.data)
         data.is_valid(raise_exception=True)
         box = services.box_update(actor=request.user, photo_id=photo_id, box_id=box_id, **data.validated_data)
         return Response(BoxSerializer(box).data)
 
-    @extend_schema(responses={204: None})
+    @extend_schema(responses={204: None, **errors(401, 403, 404, 409)})
     def delete(self, request: Request, photo_id: int, box_id: int) -> Response:
         services.box_remove(actor=request.user, photo_id=photo_id, box_id=box_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class SubjectView(APIView):
-    @extend_schema(request=SubjectInput, responses=_STATUS_SCHEMA)
+    @extend_schema(request=SubjectInput, responses={200: PhotoProcessingStatus, **errors(400, 401, 403, 404, 409)})
     def post(self, request: Request, photo_id: int) -> Response:
         data = SubjectInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -126,13 +155,13 @@ class SubjectView(APIView):
 
 
 class ApproveView(APIView):
-    @extend_schema(request=None, responses=_STATUS_SCHEMA)
+    @extend_schema(request=None, responses={200: PhotoProcessingStatus, **errors(401, 403, 404, 409)})
     def post(self, request: Request, photo_id: int) -> Response:
         return Response(status_payload(services.photo_approve(actor=request.user, photo_id=photo_id)))
 
 
 class RejectView(APIView):
-    @extend_schema(request=RejectInput, responses=_STATUS_SCHEMA)
+    @extend_schema(request=RejectInput, responses={200: PhotoProcessingStatus, **errors(400, 401, 403, 404, 409)})
     def post(self, request: Request, photo_id: int) -> Response:
         data = RejectInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -141,13 +170,13 @@ class RejectView(APIView):
 
 
 class RetryView(APIView):
-    @extend_schema(request=None, responses=_STATUS_SCHEMA)
+    @extend_schema(request=None, responses={200: PhotoProcessingStatus, **errors(401, 403, 404, 409)})
     def post(self, request: Request, photo_id: int) -> Response:
         return Response(status_payload(services.photo_retry(actor=request.user, photo_id=photo_id)))
 
 
 class RenditionListView(APIView):
-    @extend_schema(responses=inline_serializer("Rendition", {"name": serializers.CharField()}, many=True))
+    @extend_schema(responses={200: RenditionRow(many=True), **errors(401, 404)})
     def get(self, request: Request, photo_id: int) -> Response:
         analysis = selectors.analysis_get(user=request.user, photo_id=photo_id)
         rows = [

@@ -13,6 +13,14 @@ from typing import Any
 
 from django.conf import settings
 from django.urls import path
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    PolymorphicProxySerializer,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
 from rest_framework import serializers
 from rest_framework.generics import ListAPIView
 from rest_framework.permissions import AllowAny
@@ -20,12 +28,20 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.schema import errors
+from fahndung.appeals.choices import Kind, PersonRole
 from fahndung.appeals.models import Appeal
 from fahndung.public import presenters, selectors
 
 
 def canonical_url(appeal: Appeal) -> str:
     return f"{settings.PUBLIC_BASE_URL}/fahndung/{appeal.slug}/"
+
+
+class PublicPersonSerializer(serializers.Serializer):  # OpenAPI only: shape of get_persons() items
+    role = serializers.ChoiceField(choices=PersonRole.choices)
+    fields = serializers.DictField(child=serializers.CharField(),
+                                   help_text="Nur veröffentlichte Angaben, Schlüssel wie in Person.PUBLISHABLE_FIELDS.")
 
 
 class PublicAppealSerializer(serializers.Serializer):
@@ -47,6 +63,7 @@ class PublicAppealSerializer(serializers.Serializer):
     expires_at = serializers.DateTimeField()
     url = serializers.SerializerMethodField()
 
+    @extend_schema_field(serializers.ChoiceField(choices=["active"]))
     def get_status(self, obj: Appeal) -> str:
         return "active"
 
@@ -71,6 +88,7 @@ class PublicAppealSerializer(serializers.Serializer):
     def get_witness_notice(self, obj: Appeal) -> str:
         return presenters.witness_notice() if obj.kind == "witness" else ""
 
+    @extend_schema_field(PublicPersonSerializer(many=True))
     def get_persons(self, obj: Appeal) -> list[dict[str, Any]]:
         return [
             {"role": p.role, "fields": {f.key: f.value for f in presenters.person_public_fields(p, obj)}}
@@ -87,6 +105,21 @@ class PublicAppealSerializer(serializers.Serializer):
         return canonical_url(obj)
 
 
+class PublicClosedAppealSerializer(serializers.Serializer):  # OpenAPI only: the closed notice
+    slug = serializers.CharField()
+    status = serializers.ChoiceField(choices=["closed"])
+    headline = serializers.CharField()
+    notice = serializers.CharField(help_text="Neutrale Mitteilung ohne Namen, Fotos oder Umstände.")
+    deletion_request = serializers.CharField(help_text="Bitte an Medien, Foto/Namen zu löschen.")
+    closed_at = serializers.DateTimeField(allow_null=True)
+    url = serializers.CharField()
+
+
+@extend_schema_view(get=extend_schema(
+    summary="Aktive Fahndungen (öffentlich, seitenweise)",
+    parameters=[OpenApiParameter("kind", OpenApiTypes.STR, enum=Kind.values,
+                                 description="Nur diese Art; unbekannte Werte werden ignoriert.")],
+))
 class PublicAppealListView(ListAPIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
@@ -100,6 +133,17 @@ class PublicAppealDetailView(APIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
 
+    @extend_schema(
+        summary="Eine Fahndung (öffentlich); erledigte nur mit neutraler Mitteilung",
+        responses={
+            200: PolymorphicProxySerializer(
+                component_name="PublicAppealDetail",
+                serializers={"active": PublicAppealSerializer, "closed": PublicClosedAppealSerializer},
+                resource_type_field_name="status",
+            ),
+            **errors(404),
+        },
+    )
     def get(self, request: Request, slug: str) -> Response:
         found = selectors.public_appeal_get(slug=slug)  # NotFound → 404 error body
         if found.closed:

@@ -15,11 +15,13 @@ count, manual tasks, retry and manual withdrawal confirmation.
 from __future__ import annotations
 
 from django.urls import path
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.schema import errors
 from fahndung.appeals.selectors import appeal_get
 from fahndung.publishing import conf, selectors, services
 from fahndung.publishing.models import ManualPublishTask, PostVariant, Publication
@@ -69,14 +71,17 @@ class ManualTaskSerializer(serializers.ModelSerializer):
 
 
 class AppealPublicationsApi(APIView):
-    @extend_schema(responses=PublicationSerializer(many=True))
+    @extend_schema(responses={200: PublicationSerializer(many=True), **errors(401, 404)})
     def get(self, request, pk: int):
         appeal = appeal_get(user=request.user, pk=pk)
         return Response(PublicationSerializer(selectors.publications_for_appeal(appeal=appeal), many=True).data)
 
 
 class PostVariantListApi(APIView):
-    @extend_schema(responses=PostVariantSerializer(many=True))
+    @extend_schema(
+        description="Beim ersten Abruf einer noch offenen Fahndung werden die Plattformtexte erzeugt.",
+        responses={200: PostVariantSerializer(many=True), **errors(401, 404)},
+    )
     def get(self, request, pk: int):
         appeal = appeal_get(user=request.user, pk=pk)
         variants = selectors.post_variants_for_appeal(appeal=appeal)
@@ -89,8 +94,13 @@ class TextInput(serializers.Serializer):
     text = serializers.CharField(max_length=70000, allow_blank=True, trim_whitespace=False)
 
 
+_PLATFORM = OpenApiParameter("platform", OpenApiTypes.STR, OpenApiParameter.PATH, enum=list(build.TEXT_PLATFORMS),
+                             description="Plattform des Textes; eine unbekannte ergibt 400.")
+
+
 class PostVariantDetailApi(APIView):
-    @extend_schema(request=TextInput, responses=PostVariantSerializer)
+    @extend_schema(request=TextInput, parameters=[_PLATFORM],
+                   responses={200: PostVariantSerializer, **errors(400, 401, 403, 404, 409)})
     def put(self, request, pk: int, platform: str):
         data = TextInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -100,7 +110,8 @@ class PostVariantDetailApi(APIView):
 
 
 class PostVariantApproveApi(APIView):
-    @extend_schema(request=None, responses=PostVariantSerializer)
+    @extend_schema(request=None, parameters=[_PLATFORM],
+                   responses={200: PostVariantSerializer, **errors(400, 401, 403, 404, 409)})
     def post(self, request, pk: int, platform: str):
         variant = services.post_variant_approve(actor=request.user, appeal_id=pk, platform=platform)
         return Response(PostVariantSerializer(variant).data)
@@ -112,7 +123,9 @@ class MediaOverrideInput(serializers.Serializer):
 
 
 class PlatformMediaApi(APIView):
-    @extend_schema(request=MediaOverrideInput, responses=inline_serializer("MediaOverride", {"allow": serializers.BooleanField()}))
+    @extend_schema(request=MediaOverrideInput,
+                   responses={200: inline_serializer("MediaOverride", {"allow": serializers.BooleanField()}),
+                              **errors(400, 401, 403, 404, 409)})
     def post(self, request, pk: int):
         data = MediaOverrideInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -126,9 +139,9 @@ class LengthInput(serializers.Serializer):
 
 
 class PostLengthApi(APIView):
-    @extend_schema(request=LengthInput, responses=inline_serializer("PostLength", {
+    @extend_schema(request=LengthInput, responses={200: inline_serializer("PostLength", {
         "count": serializers.IntegerField(), "limit": serializers.IntegerField(), "ok": serializers.BooleanField(),
-        "problems": serializers.ListField(child=serializers.CharField())}))
+        "problems": serializers.ListField(child=serializers.CharField())}), **errors(400, 401)})
     def post(self, request):
         data = LengthInput(data=request.data)
         data.is_valid(raise_exception=True)
@@ -137,7 +150,7 @@ class PostLengthApi(APIView):
 
 
 class PublicationRetryApi(APIView):
-    @extend_schema(request=None, responses=PublicationSerializer)
+    @extend_schema(request=None, responses={200: PublicationSerializer, **errors(401, 403, 404, 409)})
     def post(self, request, publication_id: int):
         publication = selectors.publication_get(user=request.user, pk=publication_id)
         return Response(PublicationSerializer(services.publication_retry(actor=request.user,
@@ -149,7 +162,7 @@ class NoteInput(serializers.Serializer):
 
 
 class PublicationMarkWithdrawnApi(APIView):
-    @extend_schema(request=NoteInput, responses=PublicationSerializer)
+    @extend_schema(request=NoteInput, responses={200: PublicationSerializer, **errors(400, 401, 403, 404, 409)})
     def post(self, request, publication_id: int):
         publication = selectors.publication_get(user=request.user, pk=publication_id)
         data = NoteInput(data=request.data)
@@ -160,7 +173,7 @@ class PublicationMarkWithdrawnApi(APIView):
 
 
 class ManualTaskListApi(APIView):
-    @extend_schema(responses=ManualTaskSerializer(many=True))
+    @extend_schema(responses={200: ManualTaskSerializer(many=True), **errors(401)})
     def get(self, request):
         return Response(ManualTaskSerializer(selectors.manual_tasks_open(user=request.user), many=True).data)
 
@@ -171,7 +184,7 @@ class TaskDoneInput(serializers.Serializer):
 
 
 class ManualTaskDoneApi(APIView):
-    @extend_schema(request=TaskDoneInput, responses=ManualTaskSerializer)
+    @extend_schema(request=TaskDoneInput, responses={200: ManualTaskSerializer, **errors(400, 401, 403, 404, 409)})
     def post(self, request, task_id: int):
         data = TaskDoneInput(data=request.data)
         data.is_valid(raise_exception=True)

@@ -32,8 +32,10 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.schema import binary, errors
 from fahndung.core.errors import ValidationFailed
 from fahndung.tips import conf, presenters, selectors, services
+from fahndung.tips.choices import STAFF_CHANNELS, Channel, Direction, TipState
 from fahndung.tips.parsing import (
     check_content_length,
     install_quota_handler,
@@ -41,14 +43,15 @@ from fahndung.tips.parsing import (
     parse_datetime_field,
     read_form,
 )
+from fahndung.tips.workflow import BUTTON_ACTIONS
 
 _PARSERS = [JSONParser, MultiPartParser, FormParser]
 
 # --- OpenAPI documentation only: parsing and validation happen in the services --------
-_ERROR = inline_serializer("TipError", {"error": inline_serializer("TipErrorBody", {
-    "code": serializers.CharField(), "message": serializers.CharField(),
-    "fields": serializers.DictField(child=serializers.ListField(child=serializers.CharField()))})})
-_ERRORS = {400: _ERROR, 404: _ERROR, 409: _ERROR, 429: _ERROR, 503: _ERROR}
+# inline_serializer() consumes the dict it is given (DRF's metaclass pops the fields), so the
+# shared field dicts below are always passed as copies ({**_ID}).
+_ERRORS = errors(400, 404, 409, 429, 503)
+_STAFF_ERRORS = errors(400, 401, 403, 404)
 _FILES = serializers.ListField(child=serializers.FileField(), required=False,
                                help_text="Fotos/Videos (multipart), Typ nach Magic Bytes")
 _SUBMIT = inline_serializer("TipSubmit", {
@@ -69,14 +72,104 @@ _THREAD = inline_serializer("TipThread", {"reference": serializers.CharField(), 
 _IDEMPOTENCY = OpenApiParameter("Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER, required=False,
                                 description="Wiederholungen mit demselben Schlüssel ergeben genau einen Hinweis.")
 _STAFF_CREATE = inline_serializer("TipStaffCreate", {
-    "channel": serializers.ChoiceField(["phone", "email", "walk_in", "social_message", "social_comment", "other"]),
+    "channel": serializers.ChoiceField([(c.value, c.label) for c in STAFF_CHANNELS]),
     "received_at": serializers.DateTimeField(required=False), "content": serializers.CharField(),
     "observed_at": serializers.DateTimeField(required=False), "observed_place": serializers.CharField(required=False),
     "anonymous": serializers.BooleanField(required=False), "contact_name": serializers.CharField(required=False),
     "contact_phone": serializers.CharField(required=False), "contact_email": serializers.CharField(required=False),
     "source_detail": serializers.CharField(required=False), "attachments": _FILES})
-_OBJ = OpenApiTypes.OBJECT
 _BODY = inline_serializer("TipTextBody", {"body": serializers.CharField()})
+_REASON = OpenApiParameter("reason", OpenApiTypes.STR, required=False,
+                           description="Grund des Zugriffs (höchstens 300 Zeichen), wird protokolliert.")
+_ID = {"id": serializers.IntegerField()}
+
+
+class TipSummarySerializer(serializers.Serializer):  # shape of presenters.tip_summary()
+    id = serializers.IntegerField()
+    reference = serializers.CharField()
+    appeal_id = serializers.IntegerField()
+    channel = serializers.ChoiceField(choices=Channel.choices)
+    state = serializers.ChoiceField(choices=TipState.choices)
+    received_at = serializers.DateTimeField()
+    last_activity_at = serializers.DateTimeField()
+    assigned_to = serializers.CharField(allow_null=True, help_text="Benutzername")
+    logged_by = serializers.CharField(allow_null=True, help_text="Benutzername (bei Erfassung durch Personal)")
+    is_read = serializers.BooleanField()
+    attachment_count = serializers.IntegerField(allow_null=True)
+    duplicate_of = serializers.IntegerField(allow_null=True)
+
+
+class TipContactSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    phone = serializers.CharField()
+    email = serializers.CharField()
+
+
+class TipAttachmentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    content_type = serializers.CharField()
+    size_bytes = serializers.IntegerField()
+    sha256 = serializers.CharField()
+    message_id = serializers.IntegerField(allow_null=True)
+
+
+class TipMessageSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    at = serializers.DateTimeField()
+    direction = serializers.ChoiceField(choices=Direction.choices)
+    author = serializers.CharField(allow_null=True)
+    body = serializers.CharField()
+
+
+class TipNoteSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    at = serializers.DateTimeField()
+    author = serializers.CharField(allow_null=True)
+    body = serializers.CharField()
+
+
+_TIP_EVENT = inline_serializer("TipEvent", {  # a dict: "from" is a Python keyword
+    "at": serializers.DateTimeField(), "actor": serializers.CharField(allow_null=True),
+    "action": serializers.CharField(), "from": serializers.CharField(), "to": serializers.CharField(),
+    "comment": serializers.CharField()}, many=True)
+
+
+class TipDetailSerializer(serializers.Serializer):  # shape of presenters.tip_detail()
+    id = serializers.IntegerField()
+    reference = serializers.CharField()
+    appeal_id = serializers.IntegerField()
+    channel = serializers.ChoiceField(choices=Channel.choices)
+    state = serializers.ChoiceField(choices=TipState.choices)
+    received_at = serializers.DateTimeField()
+    last_activity_at = serializers.DateTimeField()
+    assigned_to = serializers.CharField(allow_null=True)
+    logged_by = serializers.CharField(allow_null=True)
+    attachment_count = serializers.IntegerField(allow_null=True)
+    duplicate_of = serializers.IntegerField(allow_null=True)
+    content = serializers.CharField()
+    observed_at = serializers.DateTimeField(allow_null=True)
+    observed_place = serializers.CharField()
+    is_anonymous = serializers.BooleanField()
+    contact = TipContactSerializer(allow_null=True, help_text="null bei anonymen Hinweisen")
+    source_detail = serializers.CharField()
+    has_reply_channel = serializers.BooleanField()
+    attachments = TipAttachmentSerializer(many=True)
+    messages = TipMessageSerializer(many=True)
+    notes = TipNoteSerializer(many=True)
+    events = _TIP_EVENT
+
+
+_INBOX = inline_serializer("TipInbox", {"results": TipSummarySerializer(many=True, help_text="Höchstens 500."),
+                                        "count": serializers.IntegerField()})
+_COUNTS = inline_serializer("TipCounts", {
+    "appeal_id": serializers.IntegerField(), "total": serializers.IntegerField(), "new": serializers.IntegerField(),
+    "last_24h": serializers.IntegerField(),
+    "by_state": serializers.DictField(child=serializers.IntegerField(), help_text="Anzahl je Status"),
+    "is_case_team": serializers.BooleanField(),
+    "unread": serializers.IntegerField(allow_null=True, help_text="Nur für das Ermittlungsteam, sonst null")})
+# The types fahndung.tips.uploads accepts (by magic bytes); a download has the stored one.
+_ATTACHMENT_TYPES = ("image/jpeg", "image/png", "image/webp", "image/heic", "video/mp4", "video/quicktime", "video/webm")
 
 
 def _public_form(request: Any) -> tuple[Any, list[Any]]:
@@ -122,7 +215,7 @@ class PublicTipSubmit(PublicView):
 
 
 class PublicTipThread(PublicView):
-    @extend_schema(request=inline_serializer("TipCredentials", _CREDENTIALS), responses={200: _THREAD, **_ERRORS},
+    @extend_schema(request=inline_serializer("TipCredentials", {**_CREDENTIALS}), responses={200: _THREAD, **_ERRORS},
                    summary="Antworten lesen (Hinweisnummer + Zugangscode)", tags=["tips-public"])
     def post(self, request):
         data, _ = _public_form(request)
@@ -163,14 +256,16 @@ class BenchInsert(PublicView):
 class AppealTips(APIView):
     parser_classes = _PARSERS
 
-    @extend_schema(responses={200: _OBJ, **_ERRORS}, summary="Hinweis-Posteingang (nur Metadaten)", tags=["tips"],
-                   parameters=[OpenApiParameter("state", OpenApiTypes.STR, required=False)])
+    @extend_schema(responses={200: _INBOX, **errors(401, 403, 404)}, summary="Hinweis-Posteingang (nur Metadaten)",
+                   tags=["tips"], operation_id="appeals_tips_list",
+                   parameters=[OpenApiParameter("state", OpenApiTypes.STR, enum=TipState.values, required=False)])
     def get(self, request, appeal_id: int):
         qs = selectors.tip_inbox(user=request.user, appeal_id=appeal_id, state=request.query_params.get("state") or None)
         return Response({"results": [presenters.tip_summary(t) for t in qs[:500]], "count": qs.count()})
 
-    @extend_schema(request=_STAFF_CREATE, responses={201: _OBJ, **_ERRORS}, summary="Hinweis erfassen (Personal)",
-                   tags=["tips"])
+    @extend_schema(request=_STAFF_CREATE, responses={
+        201: inline_serializer("TipStaffCreated", {**_ID, "reference": serializers.CharField()}), **_STAFF_ERRORS},
+        summary="Hinweis erfassen (Personal)", tags=["tips"])
     def post(self, request, appeal_id: int):
         check_content_length(request.META)
         handler = install_quota_handler(request._request)
@@ -188,13 +283,16 @@ class AppealTips(APIView):
 
 
 class AppealTipSummary(APIView):
-    @extend_schema(responses={200: _OBJ, **_ERRORS}, summary="Anzahlen", tags=["tips"])
+    @extend_schema(responses={200: _COUNTS, **errors(401, 404)}, summary="Anzahlen", tags=["tips"])
     def get(self, request, appeal_id: int):
         return Response(selectors.tip_counts(user=request.user, appeal_id=appeal_id))
 
 
 class AppealTipExport(APIView):
-    @extend_schema(responses={200: _OBJ, **_ERRORS}, summary="PDF-Export (protokolliert)", tags=["tips"])
+    @extend_schema(responses={**binary("Hinweise der Fahndung als PDF (Download).", "application/pdf"),
+                              **_STAFF_ERRORS},
+                   parameters=[_REASON], summary="PDF-Export (protokolliert)", tags=["tips"],
+                   operation_id="appeals_tips_export_pdf")
     def get(self, request, appeal_id: int):
         data = services.tip_export_pdf(actor=request.user, appeal_id=appeal_id, reason=request.query_params.get("reason", ""))
         response = HttpResponse(data, content_type="application/pdf")
@@ -204,7 +302,8 @@ class AppealTipExport(APIView):
 
 
 class TipDetail(APIView):
-    @extend_schema(responses={200: _OBJ, **_ERRORS}, summary="Hinweis lesen (protokolliert)", tags=["tips"])
+    @extend_schema(responses={200: TipDetailSerializer, **_STAFF_ERRORS}, parameters=[_REASON],
+                   summary="Hinweis lesen (protokolliert)", tags=["tips"])
     def get(self, request, appeal_id: int, tip_id: int):
         tip = services.tip_open(actor=request.user, tip_id=tip_id, appeal_id=appeal_id,
                                 reason=request.query_params.get("reason", ""))
@@ -216,7 +315,13 @@ def _check_appeal(request, appeal_id: int, tip_id: int) -> None:
 
 
 class TipTransition(APIView):
-    @extend_schema(request=inline_serializer("TipTransitionBody", {"action": serializers.CharField(), "comment": serializers.CharField(required=False)}), responses={200: _OBJ, 201: _OBJ, **_ERRORS}, tags=["tips"])
+    @extend_schema(
+        request=inline_serializer("TipTransitionBody", {
+            "action": serializers.ChoiceField(BUTTON_ACTIONS, help_text="Duplikate über …/duplicate/"),
+            "comment": serializers.CharField(required=False)}),
+        responses={200: inline_serializer("TipTransitionResult", {
+            **_ID, "state": serializers.ChoiceField(TipState.choices)}), **_STAFF_ERRORS, **errors(409)},
+        tags=["tips"])
     def post(self, request, appeal_id: int, tip_id: int):
         _check_appeal(request, appeal_id, tip_id)
         tip = services.tip_transition(actor=request.user, tip_id=tip_id, action=str(request.data.get("action", "")),
@@ -225,7 +330,14 @@ class TipTransition(APIView):
 
 
 class TipDuplicate(APIView):
-    @extend_schema(request=inline_serializer("TipDuplicateBody", {"original": serializers.CharField(), "comment": serializers.CharField(required=False)}), responses={200: _OBJ, 201: _OBJ, **_ERRORS}, tags=["tips"])
+    @extend_schema(
+        request=inline_serializer("TipDuplicateBody", {
+            "original": serializers.CharField(help_text="Hinweisnummer des Originals in derselben Fahndung"),
+            "comment": serializers.CharField(required=False)}),
+        responses={200: inline_serializer("TipDuplicateResult", {
+            **_ID, "state": serializers.ChoiceField(TipState.choices), "duplicate_of": serializers.IntegerField()}),
+            **_STAFF_ERRORS, **errors(409)},
+        tags=["tips"])
     def post(self, request, appeal_id: int, tip_id: int):
         _check_appeal(request, appeal_id, tip_id)
         tip = services.tip_mark_duplicate(actor=request.user, tip_id=tip_id, original_reference=request.data.get("original", ""),
@@ -234,7 +346,12 @@ class TipDuplicate(APIView):
 
 
 class TipAssign(APIView):
-    @extend_schema(request=inline_serializer("TipAssignBody", {"assignee": serializers.IntegerField(allow_null=True)}), responses={200: _OBJ, 201: _OBJ, **_ERRORS}, tags=["tips"])
+    @extend_schema(
+        request=inline_serializer("TipAssignBody", {"assignee": serializers.IntegerField(
+            allow_null=True, help_text="Benutzer-ID aus dem Ermittlungsteam; null hebt die Zuweisung auf")}),
+        responses={200: inline_serializer("TipAssignResult", {
+            **_ID, "assigned_to": serializers.IntegerField(allow_null=True)}), **_STAFF_ERRORS},
+        tags=["tips"])
     def post(self, request, appeal_id: int, tip_id: int):
         _check_appeal(request, appeal_id, tip_id)
         raw = request.data.get("assignee")
@@ -247,7 +364,8 @@ class TipAssign(APIView):
 
 
 class TipNotes(APIView):
-    @extend_schema(request=_BODY, responses={200: _OBJ, 201: _OBJ, **_ERRORS}, tags=["tips"])
+    @extend_schema(request=_BODY, responses={201: inline_serializer("TipNoteCreated", {**_ID}), **_STAFF_ERRORS},
+                   summary="Interne Notiz", tags=["tips"])
     def post(self, request, appeal_id: int, tip_id: int):
         _check_appeal(request, appeal_id, tip_id)
         note = services.tip_note_add(actor=request.user, tip_id=tip_id, body=request.data.get("body", ""))
@@ -255,7 +373,8 @@ class TipNotes(APIView):
 
 
 class TipReplies(APIView):
-    @extend_schema(request=_BODY, responses={200: _OBJ, 201: _OBJ, **_ERRORS}, tags=["tips"])
+    @extend_schema(request=_BODY, responses={201: inline_serializer("TipReplyCreated", {**_ID}), **_STAFF_ERRORS},
+                   summary="Antwort an die hinweisgebende Person (protokolliert)", tags=["tips"])
     def post(self, request, appeal_id: int, tip_id: int):
         _check_appeal(request, appeal_id, tip_id)
         message = services.tip_reply(actor=request.user, tip_id=tip_id, body=request.data.get("body", ""))
@@ -263,7 +382,9 @@ class TipReplies(APIView):
 
 
 class TipAttachmentDownload(APIView):
-    @extend_schema(responses={200: _OBJ, **_ERRORS}, summary="Anhang laden (protokolliert)", tags=["tips"])
+    @extend_schema(
+        responses={**binary("Entschlüsselter Anhang (Download).", *_ATTACHMENT_TYPES), **_STAFF_ERRORS},
+        parameters=[_REASON], summary="Anhang laden (protokolliert)", tags=["tips"])
     def get(self, request, appeal_id: int, attachment_id: int):
         attachment, stream = services.tip_attachment_open(
             actor=request.user, attachment_id=attachment_id, reason=request.query_params.get("reason", ""))
