@@ -2,9 +2,6 @@
 
 - ErrorSerializer: the one error envelope built by api.exceptions, as a reusable component;
   ``errors(400, 404, ...)`` gives the response entries that reference it.
-- SPECTACULAR_OVERRIDES carries api.schema_enums.ENUM_NAME_OVERRIDES to the schema view and to
-  ``manage.py spectacular --custom-settings api.schema.SPECTACULAR_OVERRIDES`` (redundant once
-  SPECTACULAR_SETTINGS itself has ENUM_NAME_OVERRIDES).
 - PosterPdfViewSchema documents fahndung.posters.api.PosterPdfView (binary PDF) from here.
 """
 
@@ -14,8 +11,6 @@ from drf_spectacular.extensions import OpenApiViewExtension
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
-
-from api.schema_enums import ENUM_NAME_OVERRIDES
 
 
 class ErrorBodySerializer(serializers.Serializer):
@@ -52,9 +47,6 @@ def binary(description: str, *media_types: str) -> dict[tuple[int, str], OpenApi
     """A 200 response whose body is a file (not JSON), in each of the given media types."""
     return {(200, media_type): OpenApiResponse(OpenApiTypes.BINARY, description=description)
             for media_type in media_types}
-
-
-SPECTACULAR_OVERRIDES = {"ENUM_NAME_OVERRIDES": ENUM_NAME_OVERRIDES}
 
 
 class PosterPdfViewSchema(OpenApiViewExtension):

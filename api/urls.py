@@ -3,10 +3,8 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from api.schema import SPECTACULAR_OVERRIDES
-
 urlpatterns = [
-    path("schema/", SpectacularAPIView.as_view(custom_settings=SPECTACULAR_OVERRIDES), name="api-schema"),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include("api.appeals")),
     path("", include("api.imaging")),

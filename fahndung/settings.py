@@ -215,12 +215,16 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
+from api.schema_enums import ENUM_NAME_OVERRIDES  # noqa: E402  (plain strings, no imports)
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Fahndung API",
     "DESCRIPTION": "Öffentlichkeitsfahndung: appeals, approval workflow, publishing, tips.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Choice sets shared by several components get stable names instead of hashed ones.
+    "ENUM_NAME_OVERRIDES": ENUM_NAME_OVERRIDES,
 }
 
 # --- Celery ---------------------------------------------------------------------
