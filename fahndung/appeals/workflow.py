@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
+
 from fahndung.accounts.roles import ADMIN, INVESTIGATOR, PRESS_OFFICE, PROSECUTOR_LIAISON
 from fahndung.appeals.choices import Status
 
@@ -52,21 +54,23 @@ TRANSITIONS: tuple[Transition, ...] = (
 _BY_KEY = {(t.action, t.source): t for t in TRANSITIONS}
 ACTIONS = sorted({t.action for t in TRANSITIONS})
 
+# Lazy: the history (web_tags.action_label) shows them in the request language; events
+# store the action key, never the label.
 ACTION_LABELS = {
-    "submit": "Zur Freigabe einreichen",
-    "request_changes": "Änderungen anfordern",
-    "approve": "Freigeben",
-    "revise": "Zur erneuten Freigabe",
-    "publish": "Veröffentlichen",
-    "close": "Fahndung erledigen",
-    "archive": "Archivieren",
+    "submit": _("Zur Freigabe einreichen"),
+    "request_changes": _("Änderungen anfordern"),
+    "approve": _("Freigeben"),
+    "revise": _("Zur erneuten Freigabe"),
+    "publish": _("Veröffentlichen"),
+    "close": _("Fahndung erledigen"),
+    "archive": _("Archivieren"),
 }
 # History entries that are not state changes of their own.
 EVENT_LABELS = {
     **ACTION_LABELS,
-    "approve_partial": "Teilfreigabe (erste von zwei)",
-    "publish_blocked": "Veröffentlichung gesperrt",
-    "extend": "Ablauf verlängert",
+    "approve_partial": _("Teilfreigabe (erste von zwei)"),
+    "publish_blocked": _("Veröffentlichung gesperrt"),
+    "extend": _("Ablauf verlängert"),
 }
 
 

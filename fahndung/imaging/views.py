@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from fahndung.accounts.decorators import staff_required
@@ -32,7 +33,7 @@ def _analysis(request: HttpRequest, photo_id: int) -> Any:
 
 def _private_file(field: Any, filename: str) -> FileResponse:
     if not field:
-        raise Http404("Noch nicht berechnet.")
+        raise Http404(_("Noch nicht berechnet."))
     response = FileResponse(field.open("rb"), content_type="image/jpeg")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     response["Cache-Control"] = "private, no-store"
@@ -110,7 +111,7 @@ def rendition_image(request: HttpRequest, photo_id: int, name: str) -> FileRespo
     analysis = _analysis(request, photo_id)
     row = selectors.analysis_renditions(analysis=analysis).filter(name=name).first()
     if row is None:
-        raise Http404("Format nicht gefunden.")
+        raise Http404(_("Format nicht gefunden."))
     return _private_file(row.file, f"{name}-{photo_id}.jpg")
 
 
@@ -128,16 +129,16 @@ def _act(request: HttpRequest, photo_id: int, fn: Any, ok: str, **kwargs: Any) -
 @staff_required
 @require_POST
 def approve(request: HttpRequest, photo_id: int) -> HttpResponse:
-    return _act(request, photo_id, services.photo_approve, "Foto freigegeben.")
+    return _act(request, photo_id, services.photo_approve, _("Foto freigegeben."))
 
 
 @staff_required
 @require_POST
 def reject(request: HttpRequest, photo_id: int) -> HttpResponse:
-    return _act(request, photo_id, services.photo_reject, "Foto abgelehnt.", reason=request.POST.get("reason", ""))
+    return _act(request, photo_id, services.photo_reject, _("Foto abgelehnt."), reason=request.POST.get("reason", ""))
 
 
 @staff_required
 @require_POST
 def retry(request: HttpRequest, photo_id: int) -> HttpResponse:
-    return _act(request, photo_id, services.photo_retry, "Verarbeitung neu gestartet.")
+    return _act(request, photo_id, services.photo_retry, _("Verarbeitung neu gestartet."))

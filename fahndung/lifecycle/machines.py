@@ -20,7 +20,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db import models
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 from fahndung.core import clock
 from fahndung.core.errors import TransitionNotAllowed
@@ -85,25 +88,26 @@ _TABLES: dict[type[models.Model], tuple[str, dict[tuple[str, str], str]]] = {
     ReviewTask: ("review", REVIEW),
 }
 
+# Lazy, for display; LifecycleEvent stores the action key, never the label.
 ACTION_LABELS = {
-    "claim": "Löschung gestartet",
-    "verified": "Entfernung bestätigt",
-    "retry": "Erneuter Versuch",
-    "lease_expired": "Abgebrochener Versuch",
-    "give_up": "An Pressestelle übergeben",
-    "confirm": "Manuell bestätigt",
-    "escalate": "Eskaliert",
-    "resolve": "Von Plattform bestätigt",
-    "approve": "Genehmigt",
-    "reject": "Abgelehnt",
-    "record": "Überprüfung erfasst",
-    "lapse": "Frist versäumt",
-    "cancel": "Entfallen",
+    "claim": _("Löschung gestartet"),
+    "verified": _("Entfernung bestätigt"),
+    "retry": _("Erneuter Versuch"),
+    "lease_expired": _("Abgebrochener Versuch"),
+    "give_up": _("An Pressestelle übergeben"),
+    "confirm": _("Manuell bestätigt"),
+    "escalate": _("Eskaliert"),
+    "resolve": _("Von Plattform bestätigt"),
+    "approve": _("Genehmigt"),
+    "reject": _("Abgelehnt"),
+    "record": _("Überprüfung erfasst"),
+    "lapse": _("Frist versäumt"),
+    "cancel": _("Entfallen"),
 }
 
 
 def can(obj: models.Model, action: str) -> bool:
-    _, table = _TABLES[type(obj)]
+    table = _TABLES[type(obj)][1]
     return (action, obj.state) in table
 
 
@@ -116,10 +120,10 @@ def transition(obj: Any, action: str, *, actor: Any = None, note: str = "", save
     machine, table = _TABLES[type(obj)]
     new_state = table.get((action, obj.state))
     if new_state is None:
-        raise TransitionNotAllowed(
-            f"„{ACTION_LABELS.get(action, action)}“ ist im Zustand „{obj.get_state_display()}“ nicht möglich.",
-            extra={"state": obj.state, "action": action},
-        )
+        # The sentence is German (service errors are); keep the lazy names in it German too.
+        with translation.override(settings.LANGUAGE_CODE):
+            message = f"„{ACTION_LABELS.get(action, action)}“ ist im Zustand „{obj.get_state_display()}“ nicht möglich."
+        raise TransitionNotAllowed(message, extra={"state": obj.state, "action": action})
     previous = obj.state
     obj.state = new_state
     if save_fields is None:

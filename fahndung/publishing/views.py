@@ -173,8 +173,8 @@ def count_json(request: HttpRequest) -> JsonResponse:
     platform = data.get("platform", "")
     text = data.get("text", "")
     if platform not in counting.LIMITS:
-        return JsonResponse({"error": {"code": "validation_failed", "message": "Unbekannte Plattform.",
-                                       "fields": {"platform": ["Unbekannt."]}}}, status=400)
+        return JsonResponse({"error": {"code": "validation_failed", "message": _("Unbekannte Plattform."),
+                                       "fields": {"platform": [_("Unbekannt.")]}}}, status=400)
     result = counting.check(platform, text[:70000], mastodon_limit=_mastodon_limit() if platform == "mastodon" else None)
     return JsonResponse({"platform": platform, "count": result.count, "limit": result.limit, "ok": result.ok,
                          "problems": result.problems})

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
+
 from fahndung.tips.choices import TipState as S
 
 
@@ -41,13 +43,14 @@ TRANSITIONS: tuple[Transition, ...] = (
 
 _BY_KEY = {(t.action, t.source): t for t in TRANSITIONS}
 
+# Lazy: buttons and form choices show them in the request language; nothing stores them.
 ACTION_LABELS = {
-    "start_review": "Prüfung beginnen",
-    "mark_relevant": "Als relevant markieren",
-    "mark_not_relevant": "Als nicht relevant markieren",
-    "forward": "Weitergeleitet",
-    "mark_duplicate": "Als Duplikat markieren",
-    "reopen": "Wieder öffnen",
+    "start_review": _("Prüfung beginnen"),
+    "mark_relevant": _("Als relevant markieren"),
+    "mark_not_relevant": _("Als nicht relevant markieren"),
+    "forward": _("Weitergeleitet"),
+    "mark_duplicate": _("Als Duplikat markieren"),
+    "reopen": _("Wieder öffnen"),
 }
 
 # Actions offered as plain buttons (mark_duplicate needs the original, so it has its own form).
