@@ -43,3 +43,12 @@ def test_lifecycle_transition_error_stays_german_in_an_english_request():
     with translation.override("en"), pytest.raises(TransitionNotAllowed) as caught:
         machines.transition(task, "record")
     assert caught.value.message == "„Überprüfung erfasst“ ist im Zustand „Überprüft“ nicht möglich."
+
+
+@pytest.mark.django_db
+def test_appeal_and_tip_transition_errors_stay_german_in_english_requests(appeal, investigator):
+    from fahndung.appeals import services
+
+    with translation.override("en"), pytest.raises(TransitionNotAllowed) as exc:
+        services.appeal_archive(actor=investigator, appeal_id=appeal.pk)
+    assert "ist im Status „Entwurf“ nicht möglich" in str(exc.value)

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.forms.models import model_to_dict
+from django.utils import translation
 
 from fahndung.accounts.roles import (
     INVESTIGATOR,
@@ -280,11 +281,11 @@ def _transition(
             target_states = {t.target for t in workflow.TRANSITIONS if t.action == action}
             if appeal.status in target_states and action not in {"approve", "revise"}:
                 return appeal  # repeating the current state is a harmless no-op
-            raise TransitionNotAllowed(
-                f"„{workflow.ACTION_LABELS.get(action, action)}“ ist im Status "
-                f"„{appeal.get_status_display()}“ nicht möglich.",
-                extra={"status": appeal.status, "action": action},
-            )
+            # The sentence is German (service errors are); keep the lazy names in it German too.
+            with translation.override(settings.LANGUAGE_CODE):
+                message = (f"„{workflow.ACTION_LABELS.get(action, action)}“ ist im Status "
+                           f"„{appeal.get_status_display()}“ nicht möglich.")
+            raise TransitionNotAllowed(message, extra={"status": appeal.status, "action": action})
         if is_system:
             if workflow.SYSTEM not in transition.roles:
                 raise PermissionDenied("Dieser Schritt erfordert eine Person.")

@@ -15,7 +15,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 
 from fahndung.core import clock
 from fahndung.core.audit import audit_record
@@ -63,9 +65,10 @@ def tip_transition(*, actor: Any, tip_id: int | str, action: str, comment: Any =
         tip = _locked(actor, tip_id)
         step = workflow.find(action, tip.state)
         if step is None:
-            raise TransitionNotAllowed(
-                f"„{workflow.ACTION_LABELS.get(action, action)}“ ist im Status „{TipState(tip.state).label}“ nicht möglich."
-            )
+            # The sentence is German (service errors are); keep the lazy names in it German too.
+            with translation.override(settings.LANGUAGE_CODE):
+                message = f"„{workflow.ACTION_LABELS.get(action, action)}“ ist im Status „{TipState(tip.state).label}“ nicht möglich."
+            raise TransitionNotAllowed(message)
         source = tip.state
         tip.state = step.target
         if action == "reopen":
