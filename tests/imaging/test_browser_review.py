@@ -18,6 +18,7 @@ from types import SimpleNamespace
 import cv2
 import numpy as np
 import pytest
+from django.db import connections
 from PIL import Image
 
 from fahndung.accounts.services import totp_device_enrol
@@ -93,6 +94,10 @@ def browser(serial_server, monkeypatch):
             return page
 
         yield SimpleNamespace(new_page=new_page, js_errors=errors)
+        # ORM calls made while Playwright's loop runs open a connection in the loop's context,
+        # which the test-database teardown does not see; left open, dropping the PostgreSQL
+        # test database fails.
+        connections.close_all()
         chromium.close()
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 
 import pytest
+from django.db import connections
 
 from fahndung.accounts.services import totp_device_enrol
 from tests.accounts.helpers import current_token
@@ -39,6 +40,10 @@ def page(live_server, monkeypatch):
         pg.on("pageerror", lambda exc: errors.append(str(exc)))
         pg.js_errors = errors  # type: ignore[attr-defined]
         yield pg
+        # ORM calls made while Playwright's loop runs open a connection in the loop's context,
+        # which the test-database teardown does not see; left open, dropping the PostgreSQL
+        # test database fails.
+        connections.close_all()
         browser.close()
 
 
