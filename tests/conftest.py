@@ -12,7 +12,7 @@ from fahndung.accounts.roles import ADMIN, INVESTIGATOR, PRESS_OFFICE, PROSECUTO
 from tests.factories import AppealFactory, LegalOrderFactory, UnitFactory, UserFactory
 
 # Plugins of other areas (e.g. tests.plugins.fake_platform) are added here as they land.
-pytest_plugins = ["tests.plugins.services", "tests.plugins.fake_platform"]
+pytest_plugins = ["tests.plugins.services", "tests.plugins.fake_platform", "tests.plugins.browser"]
 
 
 @pytest.fixture(autouse=True)

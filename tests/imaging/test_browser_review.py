@@ -11,27 +11,20 @@ from __future__ import annotations
 
 import io
 import math
-import os
 import threading
-from types import SimpleNamespace
 
 import cv2
 import numpy as np
 import pytest
-from django.db import connections
 from PIL import Image
 
-from fahndung.accounts.services import totp_device_enrol
 from fahndung.core.models import AuditEvent
 from fahndung.imaging.lib.detect import Box, iou
 from fahndung.imaging.models import AnalysisState, BoxEvent, PhotoAnalysis
-from tests.accounts.helpers import current_token
+from tests.plugins.browser import CHROMIUM_MARKS, browser_login
 
-CHROMIUM = "/usr/bin/chromium"
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="needs Debian chromium at /usr/bin/chromium"),
-]
+pytestmark = CHROMIUM_MARKS
+VIEWPORT = {"width": 1400, "height": 1000}
 
 # The plate the investigator draws (source pixels): on the textured saucer below the
 # subject, clear of every face and inside the crop of every rendition.
@@ -70,47 +63,6 @@ def serial_server(live_server, monkeypatch):
 
     monkeypatch.setattr(httpd, "application", serial)
     return live_server
-
-
-@pytest.fixture
-def browser(serial_server, monkeypatch):
-    """browser.new_page() -> a page in a fresh context (own cookies); browser.js_errors."""
-    # Playwright's sync API runs an event loop in this thread; the ORM work of the
-    # test happens between browser steps, the server runs in its own thread.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        errors: list[str] = []
-
-        def new_page():
-            context = chromium.new_context(locale="de-DE", viewport={"width": 1400, "height": 1000})
-            page = context.new_page()
-            page.on("pageerror", lambda exc: errors.append(f"{page.url}: {exc}"))
-            return page
-
-        yield SimpleNamespace(new_page=new_page, js_errors=errors)
-        # ORM calls made while Playwright's loop runs open a connection in the loop's context,
-        # which the test-database teardown does not see; left open, dropping the PostgreSQL
-        # test database fails.
-        connections.close_all()
-        chromium.close()
-
-
-def _login(page, base: str, user) -> None:
-    """Password, then the TOTP form, as in tests/web/test_browser.py."""
-    device, _ = totp_device_enrol(user=user)
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", "correct horse battery")
-    page.click("button.btn-primary")
-    page.fill("#id_token", current_token(device))
-    page.click("button.btn-primary")
-    page.wait_for_url(f"{base}/staff/")
 
 
 def _wait_ready(page) -> None:
@@ -203,8 +155,8 @@ def test_review_mark_subject_draw_plate_and_approve(browser, serial_server, inve
     assert iou(Box(*face.xywh), Box(*crowd.subject)) >= 0.5
 
     # 1-2. Investigator: click the face on the original view, then "Gewählten Kasten als gesuchte Person".
-    page = browser.new_page()
-    _login(page, base, investigator)
+    page = browser.new_page(viewport=VIEWPORT)
+    browser_login(page, base, investigator)
     page.goto(url)
     _wait_ready(page)
     page.mouse.click(*_to_screen(page, "overlay-original", analysis.width, face.x + face.w / 2, face.y + face.h / 2))
@@ -276,8 +228,8 @@ def test_review_mark_subject_draw_plate_and_approve(browser, serial_server, inve
     assert judged == {plate.xywh, *crowd.faces}  # the plate and each bystander judged somewhere
 
     # 5. Press office approves through the form.
-    page = browser.new_page()
-    _login(page, base, press)
+    page = browser.new_page(viewport=VIEWPORT)
+    browser_login(page, base, press)
     page.goto(url)
     _wait_ready(page)
     with page.expect_navigation():

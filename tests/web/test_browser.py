@@ -7,57 +7,18 @@ adding a person.
 
 from __future__ import annotations
 
-import os
-
 import pytest
-from django.db import connections
 
-from fahndung.accounts.services import totp_device_enrol
-from tests.accounts.helpers import current_token
+from tests.plugins.browser import CHROMIUM_MARKS, browser_login
 
-CHROMIUM = "/usr/bin/chromium"
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="needs Debian chromium at /usr/bin/chromium"),
-]
-
-
-@pytest.fixture
-def page(live_server, monkeypatch):
-    # Playwright's sync API runs an event loop in this thread; the ORM work of the
-    # test happens before it starts, the server runs in its own thread.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
-        )
-        context = browser.new_context(locale="de-DE")
-        pg = context.new_page()
-        errors: list[str] = []
-        pg.on("pageerror", lambda exc: errors.append(str(exc)))
-        pg.js_errors = errors  # type: ignore[attr-defined]
-        yield pg
-        # ORM calls made while Playwright's loop runs open a connection in the loop's context,
-        # which the test-database teardown does not see; left open, dropping the PostgreSQL
-        # test database fails.
-        connections.close_all()
-        browser.close()
+pytestmark = CHROMIUM_MARKS
 
 
 @pytest.mark.django_db(transaction=True)
-def test_wizard_javascript(page, live_server, investigator):
-    device, _ = totp_device_enrol(user=investigator)
+def test_wizard_javascript(browser, live_server, investigator):
     base = live_server.url
-    page.goto(f"{base}/accounts/login/")
-    page.fill("#id_username", "investigator")
-    page.fill("#id_password", "correct horse battery")
-    page.click("button.btn-primary")
-    page.fill("#id_token", current_token(device))
-    page.click("button.btn-primary")
-    page.wait_for_url(f"{base}/staff/")
+    page = browser.new_page()
+    browser_login(page, base, investigator)
 
     page.goto(f"{base}/staff/appeals/new/")
     assert page.is_visible("#step-basis") and not page.is_visible("#step-order")
@@ -84,4 +45,4 @@ def test_wizard_javascript(page, live_server, investigator):
     assert page.locator("#persons [data-person]").count() == 2
     assert page.input_value("#id_persons-TOTAL_FORMS") == "2"
     assert page.is_checked("#id_persons-1-pub_clothing") and not page.is_checked("#id_persons-1-pub_name")
-    assert page.js_errors == []
+    assert browser.js_errors == []
