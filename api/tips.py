@@ -135,18 +135,8 @@ _TIP_EVENT = inline_serializer("TipEvent", {  # a dict: "from" is a Python keywo
     "comment": serializers.CharField()}, many=True)
 
 
-class TipDetailSerializer(serializers.Serializer):  # shape of presenters.tip_detail()
-    id = serializers.IntegerField()
-    reference = serializers.CharField()
-    appeal_id = serializers.IntegerField()
-    channel = serializers.ChoiceField(choices=Channel.choices)
-    state = serializers.ChoiceField(choices=TipState.choices)
-    received_at = serializers.DateTimeField()
-    last_activity_at = serializers.DateTimeField()
-    assigned_to = serializers.CharField(allow_null=True)
-    logged_by = serializers.CharField(allow_null=True)
-    attachment_count = serializers.IntegerField(allow_null=True)
-    duplicate_of = serializers.IntegerField(allow_null=True)
+class TipDetailSerializer(TipSummarySerializer):  # presenters.tip_detail(): the summary without is_read, and more
+    is_read = None
     content = serializers.CharField()
     observed_at = serializers.DateTimeField(allow_null=True)
     observed_place = serializers.CharField()
