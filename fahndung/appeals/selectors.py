@@ -17,9 +17,9 @@ from fahndung.accounts.roles import (
     roles_of,
     unit_id_of,
 )
-from fahndung.appeals.choices import Status
+from fahndung.appeals.choices import Kind, Status
 from fahndung.appeals.models import Appeal, AppealEvent, Photo
-from fahndung.core.errors import NotFound
+from fahndung.core.errors import NotFound, ValidationFailed
 
 
 def appeal_visibility_q(user: Any) -> Q:
@@ -40,6 +40,12 @@ def appeal_visibility_q(user: Any) -> Q:
 
 
 def appeal_list(*, user: Any, status: str | None = None, kind: str | None = None, search: str = "") -> QuerySet[Appeal]:
+    # A mistyped filter must not look like "no appeals": refuse it with the allowed values.
+    bad = {name: [f"Unbekannter Wert; erlaubt: {', '.join(allowed)}."]
+           for name, value, allowed in (("status", status, Status.values), ("kind", kind, Kind.values))
+           if value and value not in allowed}
+    if bad:
+        raise ValidationFailed("Unbekannter Filterwert.", fields=bad)
     qs = Appeal.objects.filter(appeal_visibility_q(user)).distinct().select_related("unit", "owner", "order")
     if status:
         qs = qs.filter(status=status)

@@ -61,6 +61,8 @@ def tip_transition(*, actor: Any, tip_id: int | str, action: str, comment: Any =
     text = clean_text(comment, field="comment", label="Kommentar", max_length=2000)
     if action == "mark_duplicate":
         raise ValidationFailed("Für Duplikate bitte den Originalhinweis angeben.", fields={"action": ["Original fehlt."]})
+    if action not in workflow.ACTION_LABELS:
+        raise ValidationFailed("Unbekannte Aktion.", fields={"action": [f"Erlaubt: {', '.join(sorted(workflow.ACTION_LABELS))}."]})
     with transaction.atomic():
         tip = _locked(actor, tip_id)
         step = workflow.find(action, tip.state)

@@ -91,6 +91,13 @@ def test_list_is_scoped(appeal, personas, api_as):
     assert api_as(personas["press"]).get("/api/v1/appeals/?status=submitted").json()["count"] == 1
 
 
+def test_unknown_list_filter_is_400_with_allowed_values(appeal, personas, api_as):
+    response = api_as(personas["investigator"]).get("/api/v1/appeals/?status=publishd&kind=suspect")
+    assert response.status_code == 400
+    fields = response.json()["error"]["fields"]
+    assert "published" in fields["status"][0] and "suspect_unknown" in fields["kind"][0]
+
+
 def test_illegal_transition_is_409_with_message(appeal, personas, api_as):
     _state(appeal, personas, "published")
     response = api_as(personas["press"]).post(f"/api/v1/appeals/{appeal.pk}/approve/", {}, format="json")

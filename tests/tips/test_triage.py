@@ -115,3 +115,11 @@ def test_export_pdf_and_chart(tips, investigator, published):
 
     svg = render_chart_svg(series)
     assert svg.startswith("<svg") and "<rect" in svg and "3" in svg
+
+
+def test_unknown_action_is_bad_input_not_a_conflict(tips, investigator):
+    tip = tips[0]
+    with pytest.raises(ValidationFailed) as exc:
+        services.tip_transition(actor=investigator, tip_id=tip.pk, action="delete_everything")
+    assert "start_review" in exc.value.fields["action"][0]
+    assert not tip.events.exists()
