@@ -66,7 +66,7 @@ def status_payload(analysis: PhotoAnalysis) -> dict[str, Any]:
         "state": analysis.state,
         "state_label": PhotoAnalysis.State(analysis.state).label,
         "progress": analysis.progress,
-        "progress_label": analysis.progress_label,
+        "progress_label": selectors.analysis_progress_label(analysis=analysis),
         "failure_reason": analysis.failure_reason,
         "width": analysis.width,
         "height": analysis.height,

@@ -16,6 +16,7 @@ from datetime import timedelta
 import numpy as np
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils.translation import gettext_noop
 from PIL import Image
 
 from fahndung.core import clock
@@ -58,7 +59,7 @@ def analysis_fail(*, analysis_id: int, reason: str) -> None:
         analysis = PhotoAnalysis.objects.select_for_update().get(pk=analysis_id)
         if analysis.state in (AnalysisState.PENDING, AnalysisState.PROCESSING):
             analysis.failure_reason = reason[:300]
-            analysis.progress_label = "Fehlgeschlagen"
+            analysis.progress_label = gettext_noop("Fehlgeschlagen")
             transition(analysis, "fail", None, reason=reason[:300])
 
 
@@ -123,7 +124,7 @@ def photo_process(*, analysis_id: int) -> str:
             return "skipped"
         if analysis.state == AnalysisState.PENDING:
             analysis.attempts += 1
-            analysis.progress, analysis.progress_label = 5, "Datei wird gelesen"
+            analysis.progress, analysis.progress_label = 5, gettext_noop("Datei wird gelesen")
             transition(analysis, "start", None)
         elif analysis.state != AnalysisState.PROCESSING:
             return "skipped"
@@ -136,15 +137,15 @@ def photo_process(*, analysis_id: int) -> str:
     except ImageRejected as exc:
         analysis_fail(analysis_id=analysis_id, reason=exc.message)
         return "failed"
-    _progress(analysis_id, 20, "Gesichter werden gesucht")
+    _progress(analysis_id, 20, gettext_noop("Gesichter werden gesucht"))
     if not analysis.detected:
         _store_detection(analysis_id, decoded.flags, decoded.notes, decoded.rgb)
-    _progress(analysis_id, 60, "Bereiche werden unkenntlich gemacht")
+    _progress(analysis_id, 60, gettext_noop("Bereiche werden unkenntlich gemacht"))
     analysis.refresh_from_db()
     subject, boxes = _redaction_plan(analysis)
     method = conf.redaction_method()
     result = pipeline.run(decoded.rgb, subject=subject, redact_boxes=boxes, method=method)
-    _progress(analysis_id, 85, "Formate werden gespeichert")
+    _progress(analysis_id, 85, gettext_noop("Formate werden gespeichert"))
     signature = pipeline.boxes_signature(subject, boxes, method)
     with transaction.atomic():
         analysis = PhotoAnalysis.objects.select_for_update(of=("self",)).select_related("photo").get(pk=analysis_id)
@@ -167,7 +168,7 @@ def photo_process(*, analysis_id: int) -> str:
         analysis.flags = sorted(set(flags))
         analysis.rendered_revision = revision
         analysis.pipeline_version = PIPELINE_VERSION
-        analysis.progress, analysis.progress_label = 100, "Fertig"
+        analysis.progress, analysis.progress_label = 100, gettext_noop("Fertig")
         transition(analysis, "finish", None)
     return "done"
 

@@ -24,6 +24,7 @@ from typing import Any
 
 from django.core.files.storage import default_storage
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 
 from fahndung.accounts.roles import PRESS_OFFICE, has_role
 from fahndung.appeals.selectors import appeal_can_edit, appeal_get, appeal_list, photo_get
@@ -111,7 +112,12 @@ def analysis_renditions(*, analysis: PhotoAnalysis) -> QuerySet[Rendition]:
 
 
 def analysis_flag_labels(*, analysis: PhotoAnalysis) -> list[str]:
-    return [FLAG_LABELS.get(flag, flag) for flag in analysis.flags]
+    return [gettext(FLAG_LABELS[flag]) if flag in FLAG_LABELS else flag for flag in analysis.flags]
+
+
+def analysis_progress_label(*, analysis: PhotoAnalysis) -> str:
+    """The stored German step name in the viewer's language."""
+    return gettext(analysis.progress_label) if analysis.progress_label else ""
 
 
 def user_can_redact(*, user: Any, appeal: Any) -> bool:

@@ -28,6 +28,7 @@ from typing import Any
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.utils.translation import gettext_noop
 
 from fahndung.accounts.roles import PRESS_OFFICE, has_role
 from fahndung.appeals.choices import Kind
@@ -140,7 +141,7 @@ def _after_edit(analysis: PhotoAnalysis, actor: Any, what: str) -> None:
     _unpublish(analysis)
     analysis.revision += 1
     analysis.progress = 0
-    analysis.progress_label = "Neu berechnen"
+    analysis.progress_label = gettext_noop("Neu berechnen")
     analysis.first_approver = None
     analysis.first_approved_at = None
     analysis.approved_by = None

@@ -83,3 +83,18 @@ def test_photo_index_lists_only_scope(staff_client, investigator, investigator2,
     assert f"/staff/photos/{processed.pk}/" in r.content.decode()
     r = staff_client(press).get("/staff/photos/?state=approved")
     assert f"/staff/photos/{processed.pk}/" not in r.content.decode()
+
+
+def test_flag_and_progress_labels_follow_the_viewer_language(processed):
+    from django.utils import translation
+
+    from fahndung.imaging import selectors
+
+    analysis = PhotoAnalysis.objects.get(photo=processed)
+    assert analysis.flags and analysis.progress_label == "Fertig"  # stored German
+    with translation.override("en"):
+        labels = selectors.analysis_flag_labels(analysis=analysis)
+        assert selectors.analysis_progress_label(analysis=analysis) == "Done"
+    with translation.override("de"):
+        german = selectors.analysis_flag_labels(analysis=analysis)
+    assert len(labels) == len(german) and all(en != de for en, de in zip(labels, german, strict=True))

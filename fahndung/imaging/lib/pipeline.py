@@ -6,7 +6,7 @@
 - run(rgb, *, subject, redact_boxes, method, names) -> Result (redacted frame, mask, renditions)
 - rendition_key(source_sha256, name, signature) -> str   (stable cache key)
 
-FLAG_LABELS maps every flag to the German text shown to reviewers.
+FLAG_LABELS maps every flag to the German text shown to reviewers (msgids; translated on display).
 """
 
 from __future__ import annotations
@@ -30,18 +30,24 @@ LOW_CONFIDENCE = 0.5
 BLUR_VARIANCE = 40.0
 PAD = 0.3
 
+def gettext_noop(message: str) -> str:
+    """Marks German text for the translation catalogue (makemessages finds this name) while
+    the library stays free of Django; the web layer translates at display time."""
+    return message
+
+
 FLAG_LABELS = {
-    "small_faces": "Sehr kleine Gesichter (unter 20 px) – Detektion unsicher, bitte Bild selbst prüfen.",
-    "small_image": "Kleines Bild – kleine Gesichter werden oft nicht erkannt, bitte selbst prüfen.",
-    "greyscale": "Graustufenbild (z. B. Überwachungskamera) – Erkennung unsicherer, bitte prüfen.",
-    "low_quality": "Unscharf oder stark komprimiert – Erkennung unsicherer, bitte prüfen.",
-    "low_confidence": "Mindestens ein Kasten mit niedriger Erkennungssicherheit.",
-    "no_faces": "Kein Gesicht erkannt – bitte prüfen, ob Personen unkenntlich gemacht werden müssen.",
-    "subject_overlap": "Ein verpixelter Bereich überlappt das Gesicht der gesuchten Person.",
-    "subject_unconfirmed": "Gesuchte Person automatisch gewählt (größtes Gesicht) – bitte bestätigen.",
-    "animated": "Animiertes Bild – nur das erste Einzelbild wird verwendet.",
-    "cmyk": "CMYK-Bild – Farben nach sRGB umgerechnet.",
-    "high_bit_depth": "16-Bit-Bild – auf 8 Bit reduziert.",
+    "small_faces": gettext_noop("Sehr kleine Gesichter (unter 20 px) – Detektion unsicher, bitte Bild selbst prüfen."),
+    "small_image": gettext_noop("Kleines Bild – kleine Gesichter werden oft nicht erkannt, bitte selbst prüfen."),
+    "greyscale": gettext_noop("Graustufenbild (z. B. Überwachungskamera) – Erkennung unsicherer, bitte prüfen."),
+    "low_quality": gettext_noop("Unscharf oder stark komprimiert – Erkennung unsicherer, bitte prüfen."),
+    "low_confidence": gettext_noop("Mindestens ein Kasten mit niedriger Erkennungssicherheit."),
+    "no_faces": gettext_noop("Kein Gesicht erkannt – bitte prüfen, ob Personen unkenntlich gemacht werden müssen."),
+    "subject_overlap": gettext_noop("Ein verpixelter Bereich überlappt das Gesicht der gesuchten Person."),
+    "subject_unconfirmed": gettext_noop("Gesuchte Person automatisch gewählt (größtes Gesicht) – bitte bestätigen."),
+    "animated": gettext_noop("Animiertes Bild – nur das erste Einzelbild wird verwendet."),
+    "cmyk": gettext_noop("CMYK-Bild – Farben nach sRGB umgerechnet."),
+    "high_bit_depth": gettext_noop("16-Bit-Bild – auf 8 Bit reduziert."),
 }
 
 
