@@ -98,6 +98,19 @@ class PhotoAnalysis(models.Model):
         return (self.subject_x, self.subject_y or 0, self.subject_w, self.subject_h or 0)
 
 
+# History wording of the workflow actions (imaging/workflow.py); lazy, nothing stores them.
+EVENT_LABELS = {
+    "start": _("Verarbeitung begonnen"),
+    "finish": _("Verarbeitung abgeschlossen"),
+    "fail": _("Verarbeitung fehlgeschlagen"),
+    "retry": _("Neuer Versuch angestoßen"),
+    "edit": _("Kästen oder Person geändert"),
+    "approve_first": _("Erste Freigabe"),
+    "approve": _("Foto freigegeben"),
+    "reject": _("Foto abgelehnt"),
+}
+
+
 class PhotoAnalysisEvent(models.Model):
     analysis = models.ForeignKey(PhotoAnalysis, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(db_index=True)
@@ -114,6 +127,10 @@ class PhotoAnalysisEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action}: {self.from_state} → {self.to_state}"
+
+    @property
+    def action_label(self) -> str:
+        return EVENT_LABELS.get(self.action, self.action)
 
 
 class RedactionBox(models.Model):

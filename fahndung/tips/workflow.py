@@ -53,6 +53,9 @@ ACTION_LABELS = {
     "reopen": _("Wieder öffnen"),
 }
 
+# History wording: the transitions plus the other recorded events.
+EVENT_LABELS = {**ACTION_LABELS, "assign": _("Zuweisung")}
+
 # Actions offered as plain buttons (mark_duplicate needs the original, so it has its own form).
 BUTTON_ACTIONS = ("start_review", "mark_relevant", "mark_not_relevant", "forward", "reopen")
 
