@@ -7,6 +7,8 @@
                                               │ confirm
                                               ▼
                                         manual_confirmed
+                   (withdrawn | manual_confirmed) ──reopen──▶ pending   (a post turned up again)
+    Manual task:   (confirmed | resolved) ──reopen──▶ open
     Manual task:   open ──escalate──▶ escalated_lead ──escalate──▶ escalated_duty
                    (any open) ──confirm──▶ confirmed    (any open) ──resolve──▶ resolved
     Extension:     pending ──approve──▶ approved | pending ──reject──▶ rejected
@@ -57,6 +59,10 @@ TAKEDOWN: dict[tuple[str, str], str] = {
     ("confirm", T.PENDING): T.MANUAL_CONFIRMED,
     ("confirm", T.DELETING): T.MANUAL_CONFIRMED,
     ("confirm", T.MANUAL_REQUIRED): T.MANUAL_CONFIRMED,
+    # Publishing reports the publication not withdrawn any more (a late post of an expired
+    # publish call could not be deleted): the takedown starts over.
+    ("reopen", T.WITHDRAWN): T.PENDING,
+    ("reopen", T.MANUAL_CONFIRMED): T.PENDING,
 }
 
 MANUAL_TASK: dict[tuple[str, str], str] = {
@@ -68,6 +74,8 @@ MANUAL_TASK: dict[tuple[str, str], str] = {
     ("resolve", M.OPEN): M.RESOLVED,
     ("resolve", M.ESCALATED_LEAD): M.RESOLVED,
     ("resolve", M.ESCALATED_DUTY): M.RESOLVED,
+    ("reopen", M.CONFIRMED): M.OPEN,  # the reopened takedown needs a person again
+    ("reopen", M.RESOLVED): M.OPEN,
 }
 
 EXTENSION: dict[tuple[str, str], str] = {
@@ -103,6 +111,7 @@ ACTION_LABELS = {
     "record": _("Überprüfung erfasst"),
     "lapse": _("Frist versäumt"),
     "cancel": _("Entfallen"),
+    "reopen": _("Erneut geöffnet"),
 }
 
 

@@ -7,7 +7,7 @@ the implementation. Publications are identified by id.
 Public surface: PublicationInfo, publications_for_appeal, publication_get,
 publications_diverging_withdrawn, publications_request_withdrawal, nothing_online,
 may_have_lost_post, withdraw_by_api, can_delete_by_api, withdraw, mark_withdrawn_manually,
-adapter_error_class.
+withdraw_instructions, adapter_error_class.
 """
 
 from __future__ import annotations
@@ -160,6 +160,19 @@ def withdraw(*, publication_id: int) -> tuple[str, PublicationInfo | None]:
 
 def mark_withdrawn_manually(*, publication_id: int, actor: Any, note: str) -> None:
     _services().publication_mark_withdrawn_manually(publication_id=publication_id, actor=actor, note=note)
+
+
+def withdraw_instructions(pub: PublicationInfo) -> str:
+    """Publishing's copy-ready removal steps for a manual channel (channel name, poster
+    locations, media partners); "" when publishing has none."""
+    selector = _selector("withdraw_instructions")
+    if selector is None or pub.channel != "manual":
+        return ""
+    try:
+        return str(selector(account=pub.account) or "")
+    except Exception:  # broken account config: the generic instructions still apply
+        logger.warning("no withdraw instructions for account %s", pub.account)
+        return ""
 
 
 def adapter_error_class() -> type[Exception]:

@@ -115,11 +115,15 @@ class PublicationAttempt(models.Model):
 
 
 class ManualPublishTask(models.Model):
-    """A tracked to-do for a person: post (or remove) copy-ready text on a channel without API."""
+    """A tracked to-do for a person: post copy-ready text on a channel without API.
+
+    Removing a post by hand is lifecycle's ManualTakedownTask (deadline, escalation).
+    Kind "withdraw" only labels historical rows: publishing 0002 moved the open ones to
+    lifecycle; none are created any more."""
 
     class Kind(models.TextChoices):
         PUBLISH = "publish", _("Veröffentlichen")
-        WITHDRAW = "withdraw", _("Entfernen")
+        WITHDRAW = "withdraw", _("Entfernen")  # historical rows only (see docstring)
 
     class Status(models.TextChoices):
         OPEN = "open", _("Offen")

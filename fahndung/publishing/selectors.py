@@ -6,7 +6,8 @@ Public surface:
   publications_due_for_dispatch(*, now, lease_before) -> list[int]
   publication_get(*, user, pk) -> Publication          scoped via the appeal's visibility
   publication_attempts(*, publication) -> QuerySet[PublicationAttempt]
-  manual_tasks_open(*, user) -> QuerySet[ManualPublishTask]
+  manual_tasks_open(*, user) -> QuerySet[ManualPublishTask]   open manual *publish* tasks
+  withdraw_instructions(*, account) -> str   copy-ready removal steps of a manual channel
   post_variants_for_appeal(*, appeal) -> QuerySet[PostVariant]
 """
 
@@ -69,8 +70,23 @@ def publication_attempts(*, publication: Publication) -> QuerySet[PublicationAtt
 def manual_tasks_open(*, user: Any) -> QuerySet[ManualPublishTask]:
     if not (getattr(user, "is_superuser", False) or roles_of(user) & {PRESS_OFFICE, ADMIN}):
         return ManualPublishTask.objects.none()
-    return (ManualPublishTask.objects.filter(status=ManualPublishTask.Status.OPEN)
+    # Removals by hand are lifecycle's ManualTakedownTasks (dashboard /staff/takedowns/).
+    return (ManualPublishTask.objects.filter(status=ManualPublishTask.Status.OPEN, kind=ManualPublishTask.Kind.PUBLISH)
             .select_related("publication", "publication__appeal").order_by("created_at", "id"))
+
+
+def withdraw_instructions(*, account: str) -> str:
+    """How a person removes a post of a manual channel (WhatsApp channel name, poster
+    locations, media partners …); "" for API accounts or an unknown account."""
+    from fahndung.publishing.adapters.registry import adapter_for
+
+    try:
+        adapter = adapter_for(account)
+    except Exception:
+        return ""
+    if not getattr(adapter.capabilities, "manual", False):
+        return ""
+    return adapter.instructions("withdraw")
 
 
 def post_variants_for_appeal(*, appeal: Any) -> QuerySet[PostVariant]:

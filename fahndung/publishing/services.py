@@ -11,6 +11,7 @@ Public surface (keyword-only):
   publication_mark_withdrawn_manually(*, publication_id, actor, note) -> Publication
   publication_retry(*, actor, publication_id) -> Publication
   manual_task_complete(*, actor, task_id, note="", external_url="") -> ManualPublishTask
+      (publish tasks only: removing a post by hand is lifecycle's ManualTakedownTask)
   post_variants_ensure(*, appeal) -> list[PostVariant]
   post_variant_update(*, actor, appeal_id, platform, text) -> PostVariant
   post_variant_reset(*, actor, appeal_id, platform) -> PostVariant
@@ -142,7 +143,7 @@ def publications_create_for_appeal(*, appeal: Any, actor: Any) -> None:
                                             from_state=publication.state, to_state=publication.state,
                                             note="Angelegt")
             if manual:
-                _manual_task(publication, ManualPublishTask.Kind.PUBLISH)
+                _manual_publish_task(publication)
         elif publication.desired_state != Desired.PUBLISHED:
             publication.desired_state = Desired.PUBLISHED
             publication.save(update_fields=["desired_state", "updated_at"])
@@ -164,9 +165,12 @@ def _limit(platform: str) -> int | None:
     return min(limits) if limits else None
 
 
-def _manual_task(publication: Publication, kind: str) -> ManualPublishTask:
+def _manual_publish_task(publication: Publication) -> ManualPublishTask:
+    """The to-do "post this by hand". Removing by hand is not tracked here: every removal
+    runs through a lifecycle Takedown, whose ManualTakedownTask has deadline and escalation."""
     from fahndung.publishing.adapters.registry import adapter_for
 
+    kind = ManualPublishTask.Kind.PUBLISH
     existing = publication.manual_tasks.filter(kind=kind, status=ManualPublishTask.Status.OPEN).first()
     if existing:
         return existing
@@ -216,8 +220,9 @@ def publication_mark_withdrawn_manually(*, publication_id: int, actor: Any, note
         publication.confirmed_by = actor
         publication.confirmed_note = note.strip()
         publication.save()
+        # A publish to-do for a post that is gone has nothing left to do.
         publication.manual_tasks.filter(status=ManualPublishTask.Status.OPEN).update(
-            status=ManualPublishTask.Status.DONE, done_at=clock.now(), done_by=actor, note=note.strip())
+            status=ManualPublishTask.Status.CANCELLED, done_at=clock.now(), done_by=actor, note=note.strip())
         audit_record(actor=actor, action="publication.withdrawn_manually", obj=publication,
                      appeal_id=publication.appeal_id, detail={"account": publication.account, "note": note.strip()})
     return publication
@@ -238,6 +243,7 @@ def publication_retry(*, actor: Any, publication_id: int) -> Publication:
 
 
 def manual_task_complete(*, actor: Any, task_id: int, note: str = "", external_url: str = "") -> ManualPublishTask:
+    """A person posted the text of a manual publish task."""
     _require_press(actor, "Nur die Pressestelle kann manuelle Aufgaben abschließen.")
     with transaction.atomic():
         try:
@@ -246,22 +252,15 @@ def manual_task_complete(*, actor: Any, task_id: int, note: str = "", external_u
             raise NotFound("Aufgabe nicht gefunden.") from None
         if task.status != ManualPublishTask.Status.OPEN:
             return task
+        if task.kind != ManualPublishTask.Kind.PUBLISH:
+            raise Conflict("Löschungen werden im Rückzugs-Dashboard (/staff/takedowns/) bestätigt.")
         publication = _locked(task.publication_id)
-        if task.kind == ManualPublishTask.Kind.PUBLISH:
-            if publication.state == State.AWAITING_MANUAL:
-                publication.external_url = external_url.strip()[:500]
-                publication_transition(publication, State.PUBLISHED, actor=actor, note=note or "Manuell veröffentlicht")
-                if publication.desired_state == Desired.WITHDRAWN:
-                    # Closed in the meantime: what a person just posted must come down again.
-                    _manual_task(publication, ManualPublishTask.Kind.WITHDRAW)
-        else:
-            if publication.state != State.WITHDRAWN:
-                if publication.state == State.PUBLISHING:
-                    raise Conflict("Die Veröffentlichung läuft gerade.")
-                publication_transition(publication, State.WITHDRAWN, actor=actor, note=note or "Manuell entfernt")
-                publication.confirmed_by = actor
-                publication.confirmed_note = note.strip()
-                publication.save()
+        if publication.state == State.AWAITING_MANUAL:
+            publication.external_url = external_url.strip()[:500]
+            # Posted after the appeal was closed: the removal is already a lifecycle task
+            # (takedown_begin opens it for every manual publication in the closing
+            # transaction; the reconciliation sweep would create a missing one).
+            publication_transition(publication, State.PUBLISHED, actor=actor, note=note or "Manuell veröffentlicht")
         task.status = ManualPublishTask.Status.DONE
         task.done_at = clock.now()
         task.done_by = actor

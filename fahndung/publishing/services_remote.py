@@ -33,7 +33,7 @@ from fahndung.core.audit import audit_record
 from fahndung.core.errors import NotFound
 from fahndung.publishing import conf
 from fahndung.publishing.adapters.base import AdapterError, MediaItem, Payload, RemoteRef
-from fahndung.publishing.models import ManualPublishTask, Publication, PublicationAttempt
+from fahndung.publishing.models import Publication, PublicationAttempt
 from fahndung.publishing.states import Channel, Desired, State
 
 log = logging.getLogger(__name__)
@@ -259,7 +259,9 @@ def _publish_succeeded(publication_id: int, ref: RemoteRef) -> DispatchOutcome:
 
 def _remove_orphan(publication_id: int, ref: RemoteRef) -> None:
     """A post that appeared after its publication was already closed as withdrawn (a
-    publish call outlived its lease): delete it; if that fails, a person must."""
+    publish call outlived its lease): delete it. If that fails the publication is no
+    longer withdrawn (withdrawn → withdraw_failed): it diverges again, so lifecycle's
+    reconciliation reopens its takedown (API retries, then a ManualTakedownTask)."""
     publication = Publication.objects.get(pk=publication_id)
     try:
         adapter = _adapter(publication)
@@ -270,20 +272,18 @@ def _remove_orphan(publication_id: int, ref: RemoteRef) -> None:
         with transaction.atomic():
             publication = _locked(publication_id)
             publication.last_error = f"Nachzügler-Beitrag nicht gelöscht: {err.message}"[:2000]
-            publication.save(update_fields=["last_error", "updated_at"])
-            _manual_withdraw_task(publication)
+            publication.last_error_permanent = err.permanent
+            publication.verified_absent_at = None
+            if publication.state == State.WITHDRAWN:
+                _transition(publication, State.WITHDRAW_FAILED, publication.last_error)
+            else:
+                publication.save()
         audit_record(actor=None, action="publication.orphan_manual", obj=publication,
                      appeal_id=publication.appeal_id, detail={"external_id": ref.external_id})
         return
     Publication.objects.filter(pk=publication_id).update(verified_absent_at=clock.now())
     audit_record(actor=None, action="publication.orphan_removed", obj=publication, appeal_id=publication.appeal_id,
                  detail={"external_id": ref.external_id})
-
-
-def _manual_withdraw_task(publication: Publication) -> None:
-    from fahndung.publishing.services import _manual_task
-
-    _manual_task(publication, ManualPublishTask.Kind.WITHDRAW)
 
 
 def publication_withdraw(*, publication_id: int) -> WithdrawOutcome:
@@ -307,7 +307,7 @@ def publication_withdraw(*, publication_id: int) -> WithdrawOutcome:
             _transition(publication, State.PENDING, "Veröffentlichung abgebrochen (Lease abgelaufen)")
             state = publication.state
         if publication.channel == Channel.MANUAL:
-            _manual_withdraw_task(publication)
+            # A person removes it: lifecycle's ManualTakedownTask of the takedown.
             return WithdrawOutcome("manual_required", publication_id)
         never_sent = state in (State.PENDING, State.FAILED) and not publication.external_id
         if never_sent and publication.attempts == 0:
@@ -453,7 +453,6 @@ def _withdraw_manual(publication_id: int, message: str) -> WithdrawOutcome:
             _transition(publication, State.WITHDRAWING, "Rückzug gestartet")
         if publication.state == State.WITHDRAWING:
             _transition(publication, State.WITHDRAW_FAILED, message)
-        _manual_withdraw_task(publication)
         audit_record(actor=None, action="publication.withdraw_failed", obj=publication,
                      appeal_id=publication.appeal_id, detail={"account": publication.account, "error": message[:500]})
     return WithdrawOutcome("manual_required", publication_id)

@@ -56,6 +56,9 @@ TRANSITIONS: frozenset[tuple[str, str]] = frozenset(
         (State.WITHDRAWING, State.PUBLISHED),  # appeal re-published while a withdrawal waited
         (State.WITHDRAW_FAILED, State.WITHDRAWING),  # retry
         (State.WITHDRAW_FAILED, State.WITHDRAWN),  # confirmed removed by a person
+        # The one way out of "withdrawn": a late post of an expired publish call turned up
+        # and could not be deleted (services_remote._remove_orphan) – something is online.
+        (State.WITHDRAWN, State.WITHDRAW_FAILED),
         (State.AWAITING_MANUAL, State.PUBLISHED),  # a person posted it
         (State.AWAITING_MANUAL, State.WITHDRAWN),  # cancelled / never posted
     }

@@ -7,7 +7,8 @@ Views only parse input, call ONE service/selector and render. Pages:
   appeal/<pk>/media/           POST media override
   publication/<id>/retry/      POST
   publication/<id>/withdrawn/  POST manual withdrawal confirmation (note)
-  tasks/                       open manual tasks;  tasks/<id>/done/  POST
+  tasks/                       open manual publish tasks (removals: lifecycle dashboard);
+                               tasks/<id>/done/  POST
   count/                       JSON {count, limit, ok, problems} – the server count is the truth
 """
 

@@ -23,8 +23,8 @@ from fahndung.lifecycle.models import (
 
 pytestmark = pytest.mark.django_db
 
-MANUAL_ACTIONS = ("escalate", "confirm", "resolve")
-TAKEDOWN_ACTIONS = ("claim", "verified", "retry", "lease_expired", "give_up", "confirm")
+MANUAL_ACTIONS = ("escalate", "confirm", "resolve", "reopen")
+TAKEDOWN_ACTIONS = ("claim", "verified", "retry", "lease_expired", "give_up", "confirm", "reopen")
 
 
 def _takedown(appeal, state, n=[0]):  # noqa: B006 - counter for unique publication ids
@@ -51,6 +51,8 @@ EXPECTED_MANUAL = {
     ("resolve", "open"): "resolved",
     ("resolve", "escalated_lead"): "resolved",
     ("resolve", "escalated_duty"): "resolved",
+    ("reopen", "confirmed"): "open",
+    ("reopen", "resolved"): "open",
 }
 
 
@@ -91,10 +93,13 @@ def test_takedown_every_transition(appeal, state, action):
         assert Takedown.objects.get(pk=takedown.pk).state == expected
 
 
-def test_terminal_takedown_states_accept_nothing(appeal):
+def test_finished_takedown_states_only_reopen(appeal):
+    """Finished is final, except when publishing reports the post back online."""
     for state in (TakedownState.WITHDRAWN, TakedownState.MANUAL_CONFIRMED):
         takedown = _takedown(appeal, state)
-        assert not any(machines.can(takedown, a) for a in TAKEDOWN_ACTIONS)
+        assert [a for a in TAKEDOWN_ACTIONS if machines.can(takedown, a)] == ["reopen"]
+        machines.transition(takedown, "reopen")
+        assert Takedown.objects.get(pk=takedown.pk).state == TakedownState.PENDING
 
 
 @pytest.mark.parametrize("state", [s.value for s in ExtensionState])

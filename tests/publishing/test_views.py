@@ -107,35 +107,29 @@ def test_summary_card_on_appeal_detail(appeal, publish_appeal, fake_platform, pr
 
 
 @pytest.mark.django_db
-def test_withdraw_tasks_link_to_the_takedown_dashboard_and_confirming_closes_both(
+def test_task_page_lists_publish_tasks_only_and_links_removals_to_the_takedown_dashboard(
     appeal, publish_appeal, fake_platform, press, django_capture_on_commit_callbacks,
 ):
     from fahndung.appeals.services import appeal_close
     from fahndung.lifecycle.models import ManualTakedownTask
-    from fahndung.lifecycle.services import takedowns_reconcile
-    from fahndung.publishing import services
 
     publish_appeal(appeal)
+    client = verified_client(press)
+    whatsapp = Publication.objects.get(appeal=appeal, account="whatsapp:ppstuttgart")
+    publish_task = ManualPublishTask.objects.get(publication=whatsapp, kind="publish")
+    html = client.get("/staff/publishing/tasks/").content.decode()
+    assert f'id="task-text-{publish_task.pk}"' in html
+    assert 'href="/staff/takedowns/" data-takedown-dashboard' in html
+
     with django_capture_on_commit_callbacks(execute=True):
         appeal_close(actor=press, appeal_id=appeal.pk, reason="arrested")
-    publication = Publication.objects.get(appeal=appeal, account="whatsapp:ppstuttgart")
-    assert services.publication_withdraw(publication_id=publication.pk).status == "manual_required"
-    task = ManualPublishTask.objects.get(publication=publication, kind="withdraw", status="open")
-    lifecycle_task = ManualTakedownTask.objects.get(takedown__publication_id=publication.pk)
-    assert lifecycle_task.state == "open"
-
-    client = verified_client(press)
+    # The removal is one lifecycle task; a stray legacy row would not be listed here either.
+    legacy = ManualPublishTask.objects.create(publication=whatsapp, kind="withdraw", instructions="alt",
+                                              text="alt", created_at=publish_task.created_at)
+    lifecycle_task = ManualTakedownTask.objects.get(takedown__publication_id=whatsapp.pk)
+    assert lifecycle_task.is_open
     html = client.get("/staff/publishing/tasks/").content.decode()
-    article = html.split(f'id="task-text-{task.pk}"')[0].rsplit("<article", 1)[1]
-    assert 'href="/staff/takedowns/" data-takedown-dashboard' in article
-    publish_task = ManualPublishTask.objects.filter(kind="publish").first()
-    if publish_task is not None and f'id="task-text-{publish_task.pk}"' in html:
-        publish_article = html.split(f'id="task-text-{publish_task.pk}"')[0].rsplit("<article", 1)[1]
-        assert "data-takedown-dashboard" not in publish_article
-
-    r = client.post(f"/staff/publishing/tasks/{task.pk}/done/", {"note": "Im Kanal gelöscht"})
-    assert r.status_code == 302
-    assert Publication.objects.get(pk=publication.pk).state == State.WITHDRAWN
-    takedowns_reconcile(dispatch=False)
-    lifecycle_task.refresh_from_db()
-    assert lifecycle_task.state == "confirmed" and lifecycle_task.confirmed_by == press
+    assert f'id="task-text-{legacy.pk}"' not in html
+    assert 'href="/staff/takedowns/" data-takedown-dashboard' in html
+    dashboard = client.get("/staff/takedowns/").content.decode()
+    assert f"/staff/takedowns/aufgaben/{lifecycle_task.pk}/bestaetigen/" in dashboard

@@ -78,6 +78,11 @@ def test_delete_that_did_not_take_effect_is_not_withdrawn(published, fake_platfo
     assert publication.state == State.WITHDRAWING and publication.verified_absent_at is None
 
 
+def no_withdraw_tasks() -> bool:
+    """Removing by hand is lifecycle's ManualTakedownTask; publishing never creates one."""
+    return not ManualPublishTask.objects.filter(kind=ManualPublishTask.Kind.WITHDRAW).exists()
+
+
 @pytest.mark.django_db
 def test_permanent_delete_error_needs_a_person(published, fake_platform, press):
     publication = pub(published, "facebook:ppstuttgart")
@@ -86,14 +91,11 @@ def test_permanent_delete_error_needs_a_person(published, fake_platform, press):
     assert outcome.status == "manual_required"
     publication.refresh_from_db()
     assert publication.state == State.WITHDRAW_FAILED and publication.last_error_permanent
-    task = ManualPublishTask.objects.get(publication=publication, kind="withdraw")
-    assert task.status == "open"
+    assert no_withdraw_tasks()
     services.publication_mark_withdrawn_manually(publication_id=publication.pk, actor=press,
                                                  note="Im Facebook-Seitenmanager gelöscht, geprüft 10:15")
     publication.refresh_from_db()
-    task.refresh_from_db()
     assert publication.state == State.WITHDRAWN and publication.confirmed_by == press
-    assert task.status == "done"
 
 
 @pytest.mark.django_db
@@ -105,17 +107,24 @@ def test_instagram_without_delete_right_goes_manual(appeal, publish_appeal, fake
     publication.refresh_from_db()
     assert publication.state == State.WITHDRAW_FAILED
     assert fake_platform.delete_calls() == {}
-    # asking again does not create a second task
-    services.publication_withdraw(publication_id=publication.pk)
-    assert ManualPublishTask.objects.filter(publication=publication, kind="withdraw").count() == 1
+    # asking again gives the same answer, still without a call and without a publishing task
+    assert services.publication_withdraw(publication_id=publication.pk).status == "manual_required"
+    assert fake_platform.delete_calls() == {}
+    assert no_withdraw_tasks()
 
 
 @pytest.mark.django_db
-def test_manual_channel_withdraw_creates_task(published, press):
+def test_manual_channel_withdraw_needs_a_person(published, press):
     publication = pub(published, "whatsapp:ppstuttgart")
     assert services.publication_withdraw(publication_id=publication.pk).status == "manual_required"
-    task = ManualPublishTask.objects.get(publication=publication, kind="withdraw")
-    assert "WhatsApp" in task.instructions
+    assert no_withdraw_tasks()
+    # the channel's removal steps are offered to lifecycle's task
+    from fahndung.publishing.selectors import withdraw_instructions
+
+    steps = withdraw_instructions(account=publication.account)
+    assert "WhatsApp-Kanal „Polizei Stuttgart (WhatsApp-Kanal)“ löschen" in steps
+    assert withdraw_instructions(account="x:lka") == ""
+    assert withdraw_instructions(account="whatsapp:gone") == ""
 
 
 @pytest.mark.django_db
@@ -137,12 +146,33 @@ def test_manual_publish_task_completion(published, press):
     services.manual_task_complete(actor=press, task_id=task.pk, note="Versendet 09:12")
     publication.refresh_from_db()
     assert publication.state == State.PUBLISHED and publication.published_at is not None
-    # closing later asks a person to send the withdrawal notice
+    # withdrawing later needs a person (lifecycle's task), publishing adds no to-do of its own
     assert services.publication_withdraw(publication_id=publication.pk).status == "manual_required"
-    withdraw_task = ManualPublishTask.objects.get(publication=publication, kind="withdraw")
-    services.manual_task_complete(actor=press, task_id=withdraw_task.pk, note="Rücknahme versendet")
+    assert no_withdraw_tasks()
+    services.publication_mark_withdrawn_manually(publication_id=publication.pk, actor=press, note="Rücknahme versendet")
     publication.refresh_from_db()
     assert publication.state == State.WITHDRAWN
+
+
+@pytest.mark.django_db
+def test_marking_withdrawn_cancels_an_open_publish_task(published, press):
+    publication = pub(published, "whatsapp:ppstuttgart")
+    task = ManualPublishTask.objects.get(publication=publication, kind="publish", status="open")
+    services.publication_mark_withdrawn_manually(publication_id=publication.pk, actor=press, note="nie gepostet")
+    task.refresh_from_db()
+    assert task.status == ManualPublishTask.Status.CANCELLED and task.done_by == press
+
+
+@pytest.mark.django_db
+def test_legacy_withdraw_task_cannot_be_completed_in_publishing(published, press):
+    from fahndung.core.errors import Conflict
+
+    publication = pub(published, "whatsapp:ppstuttgart")
+    legacy = ManualPublishTask.objects.create(publication=publication, kind="withdraw", instructions="x", text="y",
+                                              created_at=clock.now())
+    with pytest.raises(Conflict):
+        services.manual_task_complete(actor=press, task_id=legacy.pk, note="gelöscht")
+    assert Publication.objects.get(pk=publication.pk).state == State.AWAITING_MANUAL
 
 
 @pytest.mark.django_db

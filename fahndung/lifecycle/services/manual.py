@@ -3,6 +3,8 @@ escalation (press-office lead, then duty officer) and confirmation by a person.
 
 Public surface:
   manual_task_open(*, takedown, reason, detail) -> ManualTakedownTask   (caller holds lock)
+      the ONLY to-do "remove a post by hand" in the app (publishing tracks manual
+      publishing only); reopens the takedown's earlier task if it was closed
   manual_task_confirm(*, actor, task_id, note) -> ManualTakedownTask
   manual_task_resolve(*, takedown) -> None              (platform confirmed absence)
   manual_task_close_confirmed(*, takedown, user_id)     (confirmed via publishing)
@@ -61,7 +63,10 @@ def _instructions(takedown: Takedown, pub: port.PublicationInfo | None, reason: 
     ]
     if search:
         lines.append(f"Suchtext: „{search}“")
-    if takedown.platform == "poster":
+    channel_steps = port.withdraw_instructions(pub) if pub is not None else ""
+    if channel_steps:
+        lines.append(channel_steps)
+    elif takedown.platform == "poster":
         lines.append("Bitte alle Aushänge an den erfassten Standorten abnehmen und vernichten.")
     elif takedown.platform == "whatsapp":
         lines.append("Bitte die Nachricht im Kanal löschen („Für alle löschen“), soweit möglich.")
@@ -81,14 +86,25 @@ def _reason_label(reason: str) -> str:
 def manual_task_open(*, takedown: Takedown, reason: str, detail: str) -> ManualTakedownTask:
     """Create (once) the manual task of a takedown; moves a pending takedown to
     manual_required. The caller holds the takedown's row lock."""
-    existing = ManualTakedownTask.objects.filter(takedown=takedown).first()
-    if existing is not None:
+    existing = ManualTakedownTask.objects.select_for_update().filter(takedown=takedown).first()
+    if existing is not None and existing.is_open:
         return existing
     if takedown.state == TakedownState.PENDING:
         machines.transition(takedown, "give_up", note=_reason_label(reason))
     pub = port.publication_get(publication_id=takedown.publication_id)
     instructions, search = _instructions(takedown, pub, reason, detail)
     now = clock.now()
+    if existing is not None:
+        # The takedown was reopened (a post turned up again): same task, new deadline.
+        existing.url, existing.search_text, existing.instructions = takedown.url, search, instructions
+        existing.reason, existing.created_at = reason, now
+        existing.deadline_at = now + timedelta(hours=conf.manual_takedown_hours())
+        existing.escalation_level, existing.escalated_at = 0, None
+        existing.confirmed_by, existing.confirmed_at, existing.note = None, None, ""
+        machines.transition(existing, "reopen", note=_reason_label(reason))
+        audit_record(actor=None, action="takedown.manual_task_reopen", obj=existing, appeal_id=existing.appeal_id,
+                     detail={"platform": existing.platform, "reason": reason})
+        return existing
     task = ManualTakedownTask.objects.create(
         appeal_id=takedown.appeal_id, takedown=takedown, platform=takedown.platform, url=takedown.url,
         search_text=search, instructions=instructions, reason=reason, created_at=now,

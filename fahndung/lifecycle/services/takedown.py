@@ -5,7 +5,8 @@ Public surface:
   takedown_begin(*, appeal, actor)            – inside appeal_close's transaction
   takedown_attempt(*, takedown_id, owner)     – one withdraw attempt (task body)
   takedowns_reconcile(*, now=None) -> dict    – the sweep: create missing takedowns,
-                                                recover lost leases, enqueue due ones
+                                                reopen finished ones whose post turned up
+                                                again, recover lost leases, enqueue due ones
   takedown_dispatch(*, takedown_ids)          – enqueue withdraw tasks (never raises)
 
 Nothing is marked withdrawn here unless publishing reports the publication withdrawn
@@ -257,7 +258,10 @@ def takedowns_reconcile(*, now: datetime | None = None, dispatch: bool = True) -
     now = now or clock.now()
     created = 0
     for pub in port.publications_diverging_withdrawn():
-        if Takedown.objects.filter(publication_id=pub.id).exists():
+        existing = Takedown.objects.filter(publication_id=pub.id).first()
+        if existing is not None:
+            if not existing.is_open and _reopen(existing.pk, pub, now):
+                created += 1
             continue
         with transaction.atomic():
             takedown = _takedown_for(pub, now)
@@ -289,6 +293,30 @@ def takedowns_reconcile(*, now: datetime | None = None, dispatch: bool = True) -
         Takedown.objects.filter(pk__in=due).update(dispatched_until=mark_until)
     sent = takedown_dispatch(takedown_ids=due) if (due and dispatch) else 0
     return {"created": created, "synced": synced, "due": len(due), "enqueued": sent}
+
+
+def _reopen(takedown_id: int, pub: port.PublicationInfo, now: datetime) -> bool:
+    """A finished takedown whose publication is not withdrawn any more: publishing found a
+    late post it could not delete (withdrawn → withdraw_failed). Start over – API retries
+    where the platform deletes, otherwise (again) a manual task."""
+    from fahndung.lifecycle.services.manual import manual_task_open
+
+    with transaction.atomic():
+        takedown = Takedown.objects.select_for_update().get(pk=takedown_id)
+        if takedown.is_open:
+            return False
+        takedown.finished_at = None
+        takedown.attempts = 0
+        takedown.next_attempt_at = now
+        takedown.dispatched_until = None
+        takedown.last_error = pub.last_error[:2000]
+        takedown.url = takedown.url or pub.external_url[:500]
+        machines.transition(takedown, "reopen", note=(pub.last_error or "Beitrag wieder vorhanden")[:500])
+        if not port.withdraw_by_api(pub):
+            manual_task_open(takedown=takedown, reason=ManualTaskReason.NO_API, detail=pub.last_error)
+        audit_record(actor=None, action="takedown.reopen", obj=takedown, appeal_id=takedown.appeal_id,
+                     detail={"publication": pub.id, "state": pub.state})
+    return True
 
 
 def _sync_finished(now: datetime) -> int:

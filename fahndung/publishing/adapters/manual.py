@@ -1,6 +1,8 @@
 """Manual channels without a usable API (WhatsApp channel, media partners by e-mail,
-posters): a person publishes and removes; the app tracks a ManualPublishTask with
-copy-ready text and instructions (platforms.md §2: WhatsApp cannot be revoked by API).
+posters): a person publishes and removes. Publishing is tracked as a ManualPublishTask with
+copy-ready text and instructions; removal as lifecycle's ManualTakedownTask, which shows the
+_WITHDRAW steps via publishing.selectors.withdraw_instructions (platforms.md §2: WhatsApp
+cannot be revoked by API).
 """
 
 from __future__ import annotations
