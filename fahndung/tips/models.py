@@ -85,14 +85,14 @@ class TipEvent(models.Model):
     class Meta:
         ordering = ["at", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.action}: {self.from_state} → {self.to_state}"
+
     @property
     def action_label(self) -> str:
         from fahndung.tips.workflow import EVENT_LABELS  # workflow imports choices, not models
 
         return EVENT_LABELS.get(self.action, self.action)
-
-    def __str__(self) -> str:
-        return f"{self.action}: {self.from_state} → {self.to_state}"
 
 
 class TipNote(models.Model):
