@@ -14,13 +14,10 @@ Views only parse input, call ONE service/selector and render. Pages:
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -29,35 +26,20 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from fahndung.accounts.decorators import staff_required
 from fahndung.accounts.roles import PRESS_OFFICE, roles_of
 from fahndung.appeals.selectors import appeal_get
-from fahndung.core.errors import ApplicationError, NotFound, PermissionDenied
+from fahndung.core.errors import ApplicationError
 from fahndung.publishing import conf, selectors, services
 from fahndung.publishing.posts import build, counting
-
-
-def _errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Domain errors: NotFound → 404, PermissionDenied on GET → 403, else a German message."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound as exc:
-            raise Http404(exc.message) from exc
-        except ApplicationError as exc:
-            if request.method != "POST":
-                if isinstance(exc, PermissionDenied):
-                    raise DjangoPermissionDenied(exc.message) from exc
-                raise
-            messages.error(request, exc.message)
-            return HttpResponseRedirect(_back_url(kwargs))
-
-    return wrapped
+from fahndung.web.views.common import service_errors
 
 
 def _back_url(kwargs: dict[str, Any]) -> str:
     if "pk" in kwargs:
         return reverse("publishing:appeal", args=[kwargs["pk"]])
     return reverse("publishing:tasks")
+
+
+# Domain errors as pages/messages; a failed action returns to the publishing page.
+_errors = service_errors(fallback=_back_url)
 
 
 def _mastodon_limit() -> int | None:

@@ -39,16 +39,23 @@ def redirect_back(request: HttpRequest, fallback: str) -> HttpResponseRedirect:
     return HttpResponseRedirect(fallback)
 
 
-def _fallback(request: HttpRequest, kwargs: dict[str, Any]) -> str:
+def _fallback(kwargs: dict[str, Any]) -> str:
     # A failed POST action returns to the appeal it was about, or to the dashboard.
     if "pk" in kwargs:
         return reverse("web:appeal_detail", args=[kwargs["pk"]])
     return reverse("web:dashboard")
 
 
-def service_errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def service_errors(
+    view: Callable[..., HttpResponse] | None = None, *, fallback: Callable[[dict[str, Any]], str] = _fallback,
+) -> Any:
     """NotFound → 404 page, PermissionDenied → 403 page; any other domain error on a POST
-    becomes a German error message on the page we came from (never a 500)."""
+    becomes a German error message on the page we came from (never a 500).
+
+    ``@service_errors`` or ``@service_errors(fallback=fn)``: fn(view kwargs) -> the URL to
+    return to when the request names no safe way back."""
+    if view is None:
+        return lambda v: service_errors(v, fallback=fallback)
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -59,12 +66,12 @@ def service_errors(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespo
         except PermissionDenied as exc:
             if request.method == "POST":
                 messages.error(request, exc.message)
-                return redirect_back(request, _fallback(request, kwargs))
+                return redirect_back(request, fallback(kwargs))
             raise DjangoPermissionDenied(exc.message) from exc
         except ApplicationError as exc:
             messages.error(request, exc.message)
             if request.method == "POST":
-                return redirect_back(request, _fallback(request, kwargs))
-            return HttpResponseRedirect(_fallback(request, kwargs))
+                return redirect_back(request, fallback(kwargs))
+            return HttpResponseRedirect(fallback(kwargs))
 
     return wrapped
