@@ -36,25 +36,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_port(port: int, timeout: float = 10.0) -> None:
-    import socket
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.05)
-    raise RuntimeError(f"port {port} did not open")
+from fahndung.core.net import free_port, wait_for_port  # noqa: E402
 
 
 def recreate_database(url: str) -> None:
@@ -81,7 +63,8 @@ def main() -> int:
         ["redis-server", "--bind", "127.0.0.1", "--port", str(redis_port), "--save", "", "--appendonly", "no",
          "--dir", str(tmp)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
-    wait_port(redis_port)
+    if not wait_for_port(redis_port):
+        raise RuntimeError(f"redis on {redis_port} did not start")
     recreate_database(args.database_url)
 
     from fakeplatform import FakePlatform, demo_env

@@ -25,7 +25,6 @@ import asyncio
 import json
 import os
 import secrets
-import socket
 import subprocess
 import sys
 import time
@@ -37,23 +36,11 @@ import psycopg
 from cryptography.fernet import Fernet
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from fahndung.core.net import free_port, wait_for_port  # noqa: E402
+
 DB_NAME = "fahndung_bench_tips"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_port(port: int, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with socket.socket() as s:
-            if s.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.1)
-    raise RuntimeError(f"nothing listens on {port}")
 
 
 @dataclass
@@ -218,7 +205,8 @@ def main() -> None:
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
     )
     try:
-        wait_port(port)
+        if not wait_for_port(port, timeout=60):
+            raise RuntimeError(f"gunicorn on {port} did not start")
         stage("gunicorn listening")
         baseline_t, tips_t = Target(port, "baseline", slug), Target(port, "tips", slug)
         warm_base, warm_tips = Phase("warm-up baseline"), Phase("warm-up tips")

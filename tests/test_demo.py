@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.plugins.services import free_port
+from fahndung.core.net import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -12,8 +12,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from fahndung.core.net import free_port, wait_for_port
 from fakeplatform import FakePlatform, demo_env
-from tests.plugins.services import free_port, wait_for_port
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -13,6 +13,8 @@ import time
 from django.conf import settings
 from django.core.management import BaseCommand, call_command
 
+from fahndung.core.net import wait_for_port
+
 
 class Command(BaseCommand):
     help = "Start the demo: web server, Celery worker and beat, fake platforms (Ctrl-C stops all)."
@@ -84,15 +86,8 @@ class Command(BaseCommand):
         return subprocess.Popen(cmd, cwd=settings.BASE_DIR, env=env, start_new_session=True)
 
     def _wait_for_port(self, port: int, timeout: float = 15.0) -> None:
-        import socket
-
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            with socket.socket() as s:
-                if s.connect_ex(("127.0.0.1", port)) == 0:
-                    return
-            time.sleep(0.1)
-        self.stderr.write(f"Fake-Plattform auf Port {port} antwortet nicht.")
+        if not wait_for_port(port, timeout):
+            self.stderr.write(f"Fake-Plattform auf Port {port} antwortet nicht.")
 
     def _stop(self, procs: list[subprocess.Popen]) -> None:
         for p in procs:
