@@ -1,0 +1,36 @@
+"""Writes on appeals (the package's public surface).
+
+content:      appeal_create, appeal_update, photo_add, team_member_add, team_member_remove,
+              appeal_delete, appeal_open
+transitions:  appeal_submit, appeal_request_changes, appeal_approve, appeal_publish,
+              appeal_close, appeal_archive, appeal_extend
+orders:       order_confirm
+"""
+
+from fahndung.appeals.services._common import EDITABLE_STATUSES
+from fahndung.appeals.services.content import (
+    appeal_create,
+    appeal_delete,
+    appeal_open,
+    appeal_update,
+    photo_add,
+    team_member_add,
+    team_member_remove,
+)
+from fahndung.appeals.services.orders import order_confirm
+from fahndung.appeals.services.transitions import (
+    appeal_approve,
+    appeal_archive,
+    appeal_close,
+    appeal_extend,
+    appeal_publish,
+    appeal_request_changes,
+    appeal_submit,
+)
+
+__all__ = [
+    "EDITABLE_STATUSES",
+    "appeal_approve", "appeal_archive", "appeal_close", "appeal_create", "appeal_delete", "appeal_extend",
+    "appeal_open", "appeal_publish", "appeal_request_changes", "appeal_submit", "appeal_update",
+    "order_confirm", "photo_add", "team_member_add", "team_member_remove",
+]
