@@ -38,9 +38,9 @@ from fahndung.tips import conf, presenters, selectors, services
 from fahndung.tips.choices import STAFF_CHANNELS, Channel, Direction, TipState
 from fahndung.tips.parsing import (
     check_content_length,
-    install_quota_handler,
     parse_bool,
     parse_datetime_field,
+    parse_upload_body,
     read_form,
 )
 from fahndung.tips.workflow import BUTTON_ACTIONS
@@ -162,10 +162,31 @@ _COUNTS = inline_serializer("TipCounts", {
 _ATTACHMENT_TYPES = ("image/jpeg", "image/png", "image/webp", "image/heic", "video/mp4", "video/quicktime", "video/webm")
 
 
-def _public_form(request: Any) -> tuple[Any, list[Any]]:
+_FORM_TYPES = {"multipart/form-data", "application/x-www-form-urlencoded"}
+
+
+class UploadQuotaMixin:
+    """Parses a form body with the quota handler before authentication runs.
+
+    SessionAuthentication's CSRF check reads request.POST, after which no upload handler
+    can be installed (500). DRF then reuses the parsed form (Request._parse).
+    """
+
+    upload_quota = None
+
+    def initial(self, request: Any, *args: Any, **kwargs: Any) -> None:
+        if request.method == "POST" and request.content_type.split(";")[0].strip() in _FORM_TYPES:
+            self.upload_quota = parse_upload_body(request._request)
+        super().initial(request, *args, **kwargs)  # type: ignore[misc]
+
+
+def _read(view: UploadQuotaMixin, request: Any) -> Any:
     check_content_length(request.META)
-    handler = install_quota_handler(request._request)
-    data = read_form(lambda: request.data, handler)
+    return read_form(lambda: request.data, view.upload_quota)
+
+
+def _public_form(view: UploadQuotaMixin, request: Any) -> tuple[Any, list[Any]]:
+    data = _read(view, request)
     if not hasattr(data, "get"):
         raise ValidationFailed("JSON-Objekt erwartet.")
     files = list(request.FILES.getlist("attachments")) if hasattr(request, "FILES") else []
@@ -177,7 +198,7 @@ def _no_store(response: Response) -> Response:
     return response
 
 
-class PublicView(APIView):
+class PublicView(UploadQuotaMixin, APIView):
     authentication_classes: list = []
     permission_classes = [AllowAny]
     parser_classes = _PARSERS
@@ -187,7 +208,7 @@ class PublicTipSubmit(PublicView):
     @extend_schema(request=_SUBMIT, parameters=[_IDEMPOTENCY], responses={201: _RECEIPT, 200: _RECEIPT, **_ERRORS},
                    summary="Hinweis abgeben (öffentlich)", tags=["tips-public"])
     def post(self, request, slug: str):
-        data, files = _public_form(request)
+        data, files = _public_form(self, request)
         receipt = services.tip_submit_public(
             appeal_slug=slug, content=data.get("content"), client_key=getattr(request, "client_key", "none"),
             observed_at=parse_datetime_field(data.get("observed_at"), field="observed_at"),
@@ -208,7 +229,7 @@ class PublicTipThread(PublicView):
     @extend_schema(request=inline_serializer("TipCredentials", {**_CREDENTIALS}), responses={200: _THREAD, **_ERRORS},
                    summary="Antworten lesen (Hinweisnummer + Zugangscode)", tags=["tips-public"])
     def post(self, request):
-        data, _ = _public_form(request)
+        data, _ = _public_form(self, request)
         tip = services.tipster_authenticate(
             reference=data.get("reference", ""), secret=data.get("secret", ""), client_key=getattr(request, "client_key", "none"),
         )
@@ -222,7 +243,7 @@ class PublicTipMessage(PublicView):
                                                                             "attachments": serializers.IntegerField()}),
                               **_ERRORS}, summary="Hinweis ergänzen", tags=["tips-public"])
     def post(self, request):
-        data, files = _public_form(request)
+        data, files = _public_form(self, request)
         message = services.tipster_add_information(
             reference=data.get("reference", ""), secret=data.get("secret", ""),
             client_key=getattr(request, "client_key", "none"), body=data.get("body", ""), attachments=files,
@@ -243,7 +264,7 @@ class BenchInsert(PublicView):
 
 # --- staff ---------------------------------------------------------------------------
 
-class AppealTips(APIView):
+class AppealTips(UploadQuotaMixin, APIView):
     parser_classes = _PARSERS
 
     @extend_schema(responses={200: _INBOX, **errors(401, 403, 404)}, summary="Hinweis-Posteingang (nur Metadaten)",
@@ -257,9 +278,7 @@ class AppealTips(APIView):
         201: inline_serializer("TipStaffCreated", {**_ID, "reference": serializers.CharField()}), **_STAFF_ERRORS},
         summary="Hinweis erfassen (Personal)", tags=["tips"])
     def post(self, request, appeal_id: int):
-        check_content_length(request.META)
-        handler = install_quota_handler(request._request)
-        data = read_form(lambda: request.data, handler)
+        data = _read(self, request)
         tip = services.tip_log_staff(
             actor=request.user, appeal_id=appeal_id, channel=str(data.get("channel", "")), content=data.get("content"),
             received_at=parse_datetime_field(data.get("received_at"), field="received_at"),

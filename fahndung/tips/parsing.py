@@ -1,22 +1,30 @@
 """Request parsing shared by the API and the HTML views (no business rules).
 
 Public surface: ``install_quota_handler(request)``, ``check_content_length(request)``,
-``read_form(request_data_callable)``, ``parse_bool``, ``parse_datetime_field``,
-``quota_exceeded_error()``.
+``read_form(request_data_callable)``, ``parse_upload_body(request)``,
+``upload_view(on_error)``, ``parse_bool``, ``parse_datetime_field``, ``quota_exceeded_error()``.
+
+Upload handlers can only be installed before the body is read, and the CSRF check reads
+it (request.POST). So views that take uploads parse the body first (quota handler, clear
+messages for hostile shapes) and only then check CSRF — Django's documented pattern of
+csrf_exempt on the view and csrf_protect inside it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from functools import wraps
 from typing import Any
 
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation, TooManyFieldsSent
+from django.http import HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
-from fahndung.core.errors import ValidationFailed
+from fahndung.core.errors import ApplicationError, ValidationFailed
 from fahndung.tips import conf
 from fahndung.tips.uploads import QuotaUploadHandler
 
@@ -62,6 +70,43 @@ def read_form(load: Callable[[], Any], handler: QuotaUploadHandler | None) -> An
     if handler is not None and handler.exceeded:
         raise quota_exceeded_error()
     return data
+
+
+def parse_upload_body(django_request: HttpRequest) -> QuotaUploadHandler | None:
+    """Parse a POST body with the quota handler in front (Django request, not DRF's).
+
+    Returns the handler, or None when the body was parsed already (then the quota could
+    not be applied and the services' exact total check is the only one).
+    """
+    check_content_length(django_request.META)
+    handler = None if hasattr(django_request, "_files") else install_quota_handler(django_request)
+    read_form(lambda: django_request.POST, handler)
+    read_form(lambda: django_request.FILES, handler)
+    return handler
+
+
+def upload_view(on_error: Callable[..., HttpResponse]) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """Decorator of HTML views with uploads: parse the body, then check CSRF, then the view.
+
+    A body that cannot be parsed gets ``on_error(request, exc, *args, **kwargs)`` (a page
+    with the message; nothing is written) instead of a 500 or a misleading CSRF failure.
+    """
+
+    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        protected = csrf_protect(view)
+
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if request.method == "POST":
+                try:
+                    parse_upload_body(request)
+                except ApplicationError as exc:
+                    return on_error(request, exc, *args, **kwargs)
+            return protected(request, *args, **kwargs)
+
+        return csrf_exempt(wrapped)
+
+    return decorate
 
 
 def parse_bool(value: Any) -> bool | None:

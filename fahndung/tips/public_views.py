@@ -7,7 +7,8 @@ Routes (public_urls.py, mounted by the project at /hinweise/):
 
 The submit view is csrf_exempt on purpose: the form is spliced into cacheable public
 appeal pages, a tip carries no ambient authority (no session, no login) and anybody may
-submit tips anyway. The follow-up views are csrf_protect'ed (they render private data).
+submit tips anyway. The follow-up views are CSRF-protected (they render private data),
+after the body is parsed with the upload quota (parsing.upload_view).
 A database outage yields a German/English 503 page, never a success page.
 """
 
@@ -20,18 +21,12 @@ from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import translation
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from fahndung.core.errors import ApplicationError, NotFound
 from fahndung.tips import conf, selectors, services
-from fahndung.tips.parsing import (
-    check_content_length,
-    install_quota_handler,
-    parse_bool,
-    parse_datetime_field,
-    read_form,
-)
+from fahndung.tips.parsing import parse_bool, parse_datetime_field, parse_upload_body, upload_view
 
 
 def _lang(request: HttpRequest) -> str:
@@ -59,13 +54,14 @@ def _unavailable(request: HttpRequest, lang: str) -> HttpResponse:
 
 
 def _safe_post(request: HttpRequest) -> tuple[Any, Any]:
-    check_content_length(request.META)
-    # CSRF-protected views have parsed the body already (Content-Length was capped above;
-    # the services check the exact total again).
-    handler = None if hasattr(request, "_files") else install_quota_handler(request)
-    post = read_form(lambda: request.POST, handler)
-    files = read_form(lambda: request.FILES, handler)
-    return post, files
+    parse_upload_body(request)
+    return request.POST, request.FILES
+
+
+def _followup_refused(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
+    """A follow-up body that could not be parsed: the message, nothing stored."""
+    lang = _lang(request)
+    return _render(request, "tips/public_followup.html", {"error": exc}, status=exc.status, lang=lang)
 
 
 @csrf_exempt
@@ -107,15 +103,15 @@ def tip_form(request: HttpRequest, slug: str) -> HttpResponse:
         return _unavailable(request, lang)
 
 
-@csrf_protect
 @require_http_methods(["GET", "POST"])
+@upload_view(_followup_refused)
 def followup(request: HttpRequest) -> HttpResponse:
     lang = _lang(request)
     if request.method == "GET":
         return _render(request, "tips/public_followup.html", {}, lang=lang)
     try:
         try:
-            post, _ = _safe_post(request)
+            post = request.POST
             tip = services.tipster_authenticate(
                 reference=post.get("reference", ""), secret=post.get("secret", ""),
                 client_key=getattr(request, "client_key", "none"),
@@ -131,14 +127,13 @@ def followup(request: HttpRequest) -> HttpResponse:
         return _unavailable(request, lang)
 
 
-@csrf_protect
 @require_http_methods(["POST"])
+@upload_view(_followup_refused)
 def followup_add(request: HttpRequest) -> HttpResponse:
     lang = _lang(request)
     try:
-        post: Any = request.POST
+        post, files = request.POST, request.FILES
         try:
-            post, files = _safe_post(request)
             services.tipster_add_information(
                 reference=post.get("reference", ""), secret=post.get("secret", ""),
                 client_key=getattr(request, "client_key", "none"), body=post.get("body", ""),

@@ -24,7 +24,7 @@ from fahndung.core.errors import ApplicationError, NotFound
 from fahndung.tips import selectors, services, workflow
 from fahndung.tips.choices import TipState
 from fahndung.tips.forms import ActionForm, StaffTipForm
-from fahndung.tips.parsing import check_content_length, install_quota_handler, read_form
+from fahndung.tips.parsing import upload_view
 
 
 def _error_page(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
@@ -107,8 +107,13 @@ def act(request: HttpRequest, tip_id: int) -> HttpResponse:
     return redirect(_detail_url(tip_id, reason))
 
 
+def _create_refused(request: HttpRequest, exc: ApplicationError, appeal_id: int) -> HttpResponse:
+    return _error_page(request, exc)
+
+
 @staff_required
 @require_http_methods(["GET", "POST"])
+@upload_view(_create_refused)
 def create(request: HttpRequest, appeal_id: int) -> HttpResponse:
     try:
         appeal = selectors.appeal_for_staff(user=request.user, appeal_id=appeal_id)
@@ -116,14 +121,7 @@ def create(request: HttpRequest, appeal_id: int) -> HttpResponse:
         return _error_page(request, exc)
     error = None
     if request.method == "POST":
-        try:
-            check_content_length(request.META)
-            handler = install_quota_handler(request)
-            post = read_form(lambda: request.POST, handler)
-            files = read_form(lambda: request.FILES, handler)
-        except ApplicationError as exc:
-            return _error_page(request, exc)
-        form = StaffTipForm(post)
+        form = StaffTipForm(request.POST)
         if form.is_valid():
             d = form.cleaned_data
             try:
@@ -132,7 +130,7 @@ def create(request: HttpRequest, appeal_id: int) -> HttpResponse:
                     received_at=d["received_at"], observed_at=d["observed_at"], observed_place=d["observed_place"],
                     is_anonymous=d["anonymous"] or None, contact_name=d["contact_name"],
                     contact_phone=d["contact_phone"], contact_email=d["contact_email"],
-                    source_detail=d["source_detail"], attachments=list(files.getlist("attachments")),
+                    source_detail=d["source_detail"], attachments=list(request.FILES.getlist("attachments")),
                 )
             except ApplicationError as exc:
                 error = exc

@@ -12,7 +12,7 @@ import pytest
 
 from fahndung.tips import services
 from fahndung.tips.models import Tip
-from tests.plugins.browser import CHROMIUM_MARKS
+from tests.plugins.browser import CHROMIUM_MARKS, browser_login
 from tests.tips.conftest import image_bytes
 
 pytestmark = CHROMIUM_MARKS
@@ -63,4 +63,24 @@ def test_tipster_reads_question_answers_and_adds_file(browser, live_server, publ
     # Privacy intent kept: no referrer leaves the site.
     policy = page.eval_on_selector("meta[name=referrer]", "m => m.content")
     assert policy in {"same-origin", "strict-origin", "strict-origin-when-cross-origin"}
+    assert browser.js_errors == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_staff_logs_phone_tip_with_file(browser, live_server, published, investigator):
+    base = live_server.url
+    page = browser.new_page()
+    page.set_default_timeout(10_000)
+    browser_login(page, base, investigator)
+    page.goto(f"{base}/staff/tips/appeal/{published.pk}/new/")
+    page.select_option("#id_channel", "phone")
+    page.fill("#id_content", "Anruferin: Mann mit roter Jacke an der Haltestelle.")
+    page.set_input_files("#attachments", [_file("anruf.png", "green")])
+    with page.expect_response(lambda r: r.request.method == "POST") as posted:
+        page.click("form[enctype] button[type=submit]")
+    assert posted.value.status == 302
+    page.wait_for_url(f"{base}/staff/tips/appeal/{published.pk}/")
+    tip = Tip.objects.get(channel="phone")
+    assert tip.logged_by == investigator and tip.attachments.count() == 1
+    assert tip.reference in page.content()
     assert browser.js_errors == []
