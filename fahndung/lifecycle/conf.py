@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 
-from fahndung.core.env import env_int
+from fahndung.core.env import env_int, env_list
 
 _DEFAULTS: dict[str, tuple[str, int]] = {
     # Hours a press officer has to remove a post by hand before escalation starts.
@@ -32,6 +32,8 @@ _DEFAULTS: dict[str, tuple[str, int]] = {
     # R8: review at least half-yearly; R14: minors/victims/unknown dead much shorter.
     "FAHNDUNG_REVIEW_DAYS": ("FAHNDUNG_REVIEW_DAYS", 180),
     "FAHNDUNG_REVIEW_DAYS_PROTECTED": ("FAHNDUNG_REVIEW_DAYS_PROTECTED", 3),
+    # Escalate an unrecorded review to the press-office lead this many days before it is due.
+    "FAHNDUNG_REVIEW_ESCALATION_DAYS": ("FAHNDUNG_REVIEW_ESCALATION_DAYS", 1),
     # R19: closed case records, orders and tips are kept this long after closing.
     "FAHNDUNG_RETENTION_DAYS": ("FAHNDUNG_RETENTION_DAYS", 3650),
     # Validity of the one-click acknowledgement link in withdrawal notices.
@@ -86,6 +88,21 @@ def expiry_warning_days() -> int:
 
 def review_days(*, protected: bool) -> int:
     return get("FAHNDUNG_REVIEW_DAYS_PROTECTED" if protected else "FAHNDUNG_REVIEW_DAYS")
+
+
+def review_reminder_days() -> list[int]:
+    """Days before a review is due on which owner and press office are reminded
+    (FAHNDUNG_REVIEW_REMINDER_DAYS, comma-separated, default "14,3"), largest first."""
+    raw = getattr(settings, "FAHNDUNG_REVIEW_REMINDER_DAYS", None)
+    items = raw if isinstance(raw, list | tuple) else (
+        str(raw).split(",") if raw is not None else env_list("FAHNDUNG_REVIEW_REMINDER_DAYS", ["14", "3"])
+    )
+    days = {int(str(d).strip()) for d in items if str(d).strip()}
+    return sorted((d for d in days if d > 0), reverse=True)
+
+
+def review_escalation_days() -> int:
+    return get("FAHNDUNG_REVIEW_ESCALATION_DAYS")
 
 
 def retention_days() -> int:

@@ -1,6 +1,6 @@
 """Lifecycle records: takedown progress per publication, manual takedown tasks, the
-distribution list with withdrawal notices (R9), extension requests, reviews (R8)
-and expiry warnings.
+distribution list with withdrawal notices (R9), extension requests, reviews (R8) with
+their reminders/escalations, and expiry warnings.
 
 Every stateful model here has its transition table in lifecycle.machines and one
 LifecycleEvent row per transition. Publications are referenced by id only
@@ -232,6 +232,35 @@ class ReviewTask(models.Model):
 
     def __str__(self) -> str:
         return f"Überprüfung bis {self.due_at:%d.%m.%Y} ({self.get_state_display()})"
+
+
+class ReviewNoticeKind(models.TextChoices):
+    REMINDER = "reminder", _("Erinnerung vor der Überprüfungsfrist")
+    ESCALATION = "escalation", _("Eskalation an die Leitung Pressestelle")
+    OVERDUE = "overdue", _("Überprüfung überfällig (geschützte Fahndung bleibt online)")
+    CLOSED = "closed", _("Beendet mangels Überprüfung")
+
+
+class ReviewNotice(models.Model):
+    """One notification about one review task (R8), sent once per kind and stage:
+    the reminders some days before the due date, the escalation, the overdue alarm of a
+    protected appeal, the closing message. The unique constraint is the send-once lock."""
+
+    task = models.ForeignKey(ReviewTask, on_delete=models.CASCADE, related_name="notices")
+    appeal = models.ForeignKey("appeals.Appeal", on_delete=models.CASCADE, related_name="review_notices")
+    kind = models.CharField(max_length=16, choices=ReviewNoticeKind.choices)
+    days_before = models.IntegerField(default=0)
+    sent_at = models.DateTimeField()
+    recipients = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["sent_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["task", "kind", "days_before"], name="one_review_notice_per_stage"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.days_before} Tage vorher)"
 
 
 class ExpiryWarning(models.Model):

@@ -6,6 +6,7 @@ Public surface:
   appeal_takedown_summary(*, user, appeal) -> dict
   manual_tasks_open(*, user) / recipients_for_appeal(*, user, appeal_id) / notices_for_appeal(...)
   extension_requests_pending(*, user)
+  review_due_by_appeal(*, appeal_ids) -> dict[int, datetime]   (open review tasks, one query)
 """
 
 from __future__ import annotations
@@ -166,3 +167,11 @@ def manual_task_get(*, user: Any, task_id: int) -> ManualTakedownTask:
     if task is None:
         raise NotFound("Aufgabe nicht gefunden.")
     return task
+
+
+def review_due_by_appeal(*, appeal_ids: list[int]) -> dict[int, datetime]:
+    """Due date of the open review task (R8) per appeal – what the dashboard counts down to.
+    The caller has already scoped the appeals to the user."""
+    return dict(
+        ReviewTask.objects.filter(appeal_id__in=appeal_ids, state=ReviewState.OPEN).values_list("appeal_id", "due_at")
+    )

@@ -2,7 +2,8 @@
 
 Public surface: ``DeadlineView``, ``order_deadline(appeal)``, ``expiry_deadline(appeal)``,
 ``review_deadline(appeal)``, ``deadline_for(dt, danger, warn)``.
-Thresholds: order confirmation red below 6 h or lapsed; expiry red below 7 days.
+Thresholds: order confirmation red below 6 h or lapsed; expiry red below 7 days;
+review red from 3 days (the last reminder), amber from 14 days (the first).
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ ORDER_DANGER = timedelta(hours=6)
 ORDER_WARN = timedelta(hours=24)
 EXPIRY_DANGER = timedelta(days=7)
 EXPIRY_WARN = timedelta(days=14)
-REVIEW_DANGER = timedelta(0)
-REVIEW_WARN = timedelta(days=7)
+REVIEW_DANGER = timedelta(days=3)
+REVIEW_WARN = timedelta(days=14)
 
 
 @dataclass(frozen=True)
@@ -66,5 +67,8 @@ def expiry_deadline(appeal: Any) -> DeadlineView:
     return deadline_for(appeal.expires_at, danger=EXPIRY_DANGER, warn=EXPIRY_WARN)
 
 
-def review_deadline(appeal: Any) -> DeadlineView:
-    return deadline_for(appeal.review_due_at, danger=REVIEW_DANGER, warn=REVIEW_WARN)
+def review_deadline(appeal: Any, due: datetime | None = None) -> DeadlineView:
+    """The open review task's due date (lifecycle) if there is one, else the date typed
+    into the appeal form."""
+    return deadline_for(due or appeal.review_due_at, danger=REVIEW_DANGER, warn=REVIEW_WARN,
+                        label="review")

@@ -4,7 +4,8 @@ and the half-yearly review (R8).
 Public surface:
   deadlines_run(*, now=None) -> dict                  (the deadline sweep, all steps)
   appeals_close_expired / appeals_close_lapsed_orders / expiry_warnings_send /
-  reviews_ensure / reviews_close_overdue (*, now) -> int   (its steps)
+  reviews_ensure / reviews_close_overdue (*, now) -> int   (its steps; reminders and
+  escalation before a review is due live in lifecycle.services.reviews)
   extension_request(*, actor, appeal_id, expires_at, reason="") -> ExtensionRequest | Appeal
   extension_decide(*, actor, request_id, approve, note="") -> ExtensionRequest
   review_record(*, actor, appeal_id, note) -> ReviewTask
@@ -22,10 +23,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from fahndung.accounts.roles import ADMIN, PRESS_OFFICE, PROSECUTOR_LIAISON, roles_of
@@ -49,6 +48,8 @@ from fahndung.lifecycle.models import (
     ReviewState,
     ReviewTask,
 )
+from fahndung.lifecycle.services import reviews
+from fahndung.lifecycle.services.reviews import press_office_emails
 
 logger = logging.getLogger(__name__)
 EXPIRING_STATUSES = (Status.APPROVED, Status.PUBLISHED)
@@ -235,15 +236,22 @@ def reviews_ensure(*, now: datetime) -> int:
 
 
 def reviews_close_overdue(*, now: datetime) -> int:
+    """Overdue reviews: an unprotected appeal is closed (R8 auto-expire) and its owner and
+    the press office are told; a protected one (minor, missing person) stays published,
+    its task stays open (overdue on the dashboard) and the alarm goes out once."""
     closed = 0
     for task in ReviewTask.objects.filter(state=ReviewState.OPEN, due_at__lte=now).select_related("appeal"):
+        published = task.appeal.status == Status.PUBLISHED
+        if published and reviews.review_protected(task.appeal):
+            reviews.review_overdue_alarm(task=task, now=now)
+            continue
         with transaction.atomic():
             locked = ReviewTask.objects.select_for_update().get(pk=task.pk)
             if locked.state != ReviewState.OPEN:
                 continue
-            published = task.appeal.status == Status.PUBLISHED
             machines.transition(locked, "lapse" if published else "cancel", note="Keine Überprüfung bis zur Frist")
         if published and _close(task.appeal_id, CloseReason.EXPIRED, "Überprüfung (R8) nicht fristgerecht erfasst"):
+            reviews.review_closed_notify(task=task, now=now)
             closed += 1
     # Appeals closed otherwise: their open review is no longer needed.
     for task in ReviewTask.objects.filter(state=ReviewState.OPEN).exclude(appeal__status=Status.PUBLISHED):
@@ -289,14 +297,11 @@ def deadlines_run(*, now: datetime | None = None) -> dict[str, int]:
         "orders_lapsed": appeals_close_lapsed_orders(now=now),
         "expired": appeals_close_expired(now=now),
         "reviews_created": reviews_ensure(now=now),
+        "review_reminders": reviews.review_reminders_send(now=now),
+        "review_escalations": reviews.review_escalations_send(now=now),
         "reviews_lapsed": reviews_close_overdue(now=now),
         "warnings": expiry_warnings_send(now=now),
         "escalated": manual_tasks_escalate(now=now),
         "notices_sent": notices_send_pending(),
     }
     return result
-
-
-def press_office_emails() -> list[str]:
-    users = get_user_model().objects.filter(Q(groups__name=PRESS_OFFICE), is_active=True).exclude(email="")
-    return sorted(set(users.values_list("email", flat=True)))

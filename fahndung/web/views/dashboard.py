@@ -9,6 +9,7 @@ from django.shortcuts import render
 from fahndung.accounts.decorators import staff_required
 from fahndung.appeals.choices import Status
 from fahndung.appeals.selectors import appeal_dashboard_counts, appeal_list
+from fahndung.lifecycle.selectors import review_due_by_appeal
 from fahndung.web.deadlines import expiry_deadline, order_deadline, review_deadline
 from fahndung.web.forms.filters import DashboardFilterForm
 
@@ -27,8 +28,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         # Default view: the work that is still open; closed/archived via the status filter.
         qs = qs.filter(status__in=OPEN_STATES)
     page = Paginator(qs.order_by("-updated_at", "-id"), 50).get_page(request.GET.get("page"))
+    review_due = review_due_by_appeal(appeal_ids=[a.pk for a in page.object_list])
     rows = [
-        {"appeal": a, "order": order_deadline(a), "expiry": expiry_deadline(a), "review": review_deadline(a)}
+        {"appeal": a, "order": order_deadline(a), "expiry": expiry_deadline(a),
+         "review": review_deadline(a, review_due.get(a.pk))}
         for a in page.object_list
     ]
     counts = appeal_dashboard_counts(user=request.user)

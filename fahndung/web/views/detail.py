@@ -15,6 +15,7 @@ from fahndung.appeals.choices import Status
 from fahndung.appeals.models import LegalOrder, Person
 from fahndung.appeals.selectors import appeal_can_edit, appeal_events, appeal_get
 from fahndung.appeals.services import EDITABLE_STATUSES
+from fahndung.lifecycle.selectors import review_due_by_appeal
 from fahndung.web.deadlines import expiry_deadline, order_deadline, review_deadline
 from fahndung.web.forms.actions import ApproveForm, CloseForm, ConfirmOrderForm, RequestChangesForm
 from fahndung.web.services import appeal_view_record
@@ -101,7 +102,7 @@ def appeal_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "blocking": _blocking(appeal),
         "order_dl": order_deadline(appeal),
         "expiry_dl": expiry_deadline(appeal),
-        "review_dl": review_deadline(appeal),
+        "review_dl": review_deadline(appeal, review_due_by_appeal(appeal_ids=[appeal.pk]).get(appeal.pk)),
         "approve_form": ApproveForm(),
         "changes_form": RequestChangesForm(),
         "close_form": CloseForm(),
