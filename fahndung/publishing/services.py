@@ -196,8 +196,19 @@ def publications_request_withdrawal(*, appeal: Any, actor: Any) -> list[int]:
             PublicationEvent.objects.create(publication=publication, at=clock.now(), actor=_user(actor),
                                             from_state=publication.state, to_state=publication.state,
                                             note="Soll-Zustand: zurückgezogen")
+        _publish_tasks_cancel(publication, actor=actor, note=_CANCELLED_NOTE)
         ids.append(publication.pk)
     return ids
+
+
+_CANCELLED_NOTE = "Abgebrochen: Die Fahndung ist erledigt bzw. zurückgezogen – nicht mehr veröffentlichen."
+
+
+def _publish_tasks_cancel(publication: Publication, *, actor: Any, note: str) -> int:
+    """End the open "post this by hand" to-dos of a publication that must not go out.
+    Whether someone posted it anyway is checked by the takedown's removal task."""
+    return publication.manual_tasks.filter(kind=ManualPublishTask.Kind.PUBLISH, status=ManualPublishTask.Status.OPEN).update(
+        status=ManualPublishTask.Status.CANCELLED, done_at=clock.now(), done_by=_user(actor), note=note)
 
 
 # --- people ---------------------------------------------------------------------------
@@ -242,6 +253,10 @@ def publication_retry(*, actor: Any, publication_id: int) -> Publication:
     return publication
 
 
+_TASK_CANCELLED = ("Die Fahndung ist erledigt oder zurückgezogen: diese Aufgabe wurde abgebrochen. "
+                   "Bitte nicht mehr veröffentlichen; falls schon gepostet, im Rückzugs-Dashboard löschen.")
+
+
 def manual_task_complete(*, actor: Any, task_id: int, note: str = "", external_url: str = "") -> ManualPublishTask:
     """A person posted the text of a manual publish task."""
     _require_press(actor, "Nur die Pressestelle kann manuelle Aufgaben abschließen.")
@@ -250,24 +265,31 @@ def manual_task_complete(*, actor: Any, task_id: int, note: str = "", external_u
             task = ManualPublishTask.objects.select_for_update().get(pk=task_id)
         except ManualPublishTask.DoesNotExist:
             raise NotFound("Aufgabe nicht gefunden.") from None
+        if task.status == ManualPublishTask.Status.CANCELLED:
+            raise Conflict(_TASK_CANCELLED)
         if task.status != ManualPublishTask.Status.OPEN:
             return task
         if task.kind != ManualPublishTask.Kind.PUBLISH:
             raise Conflict("Löschungen werden im Rückzugs-Dashboard (/staff/takedowns/) bestätigt.")
         publication = _locked(task.publication_id)
-        if publication.state == State.AWAITING_MANUAL:
-            publication.external_url = external_url.strip()[:500]
-            # Posted after the appeal was closed: the removal is already a lifecycle task
-            # (takedown_begin opens it for every manual publication in the closing
-            # transaction; the reconciliation sweep would create a missing one).
-            publication_transition(publication, State.PUBLISHED, actor=actor, note=note or "Manuell veröffentlicht")
-        task.status = ManualPublishTask.Status.DONE
-        task.done_at = clock.now()
-        task.done_by = actor
-        task.note = note.strip()
-        task.save()
-        audit_record(actor=actor, action=f"publication.manual_{task.kind}", obj=publication,
-                     appeal_id=publication.appeal_id, detail={"task": task.pk, "note": note.strip()})
+        # Closing cancels the to-do; one that escaped (older data) is ended here instead of
+        # ever marking a withdrawn publication "published".
+        refused = publication.desired_state == Desired.WITHDRAWN
+        if refused:
+            _publish_tasks_cancel(publication, actor=actor, note=_CANCELLED_NOTE)
+        else:
+            if publication.state == State.AWAITING_MANUAL:
+                publication.external_url = external_url.strip()[:500]
+                publication_transition(publication, State.PUBLISHED, actor=actor, note=note or "Manuell veröffentlicht")
+            task.status = ManualPublishTask.Status.DONE
+            task.done_at = clock.now()
+            task.done_by = actor
+            task.note = note.strip()
+            task.save()
+            audit_record(actor=actor, action=f"publication.manual_{task.kind}", obj=publication,
+                         appeal_id=publication.appeal_id, detail={"task": task.pk, "note": note.strip()})
+    if refused:
+        raise Conflict(_TASK_CANCELLED)
     return task
 
 

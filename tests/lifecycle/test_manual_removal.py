@@ -11,6 +11,7 @@ import pytest
 from fahndung.appeals import services as appeal_services
 from fahndung.appeals.choices import Status
 from fahndung.core import clock
+from fahndung.core.errors import Conflict
 from fahndung.lifecycle import services
 from fahndung.lifecycle.models import (
     ManualTakedownTask,
@@ -88,15 +89,17 @@ def test_confirming_the_removal_task_finishes_the_takedown(live_appeal, press, d
 def test_posted_by_hand_after_the_close_is_removed_through_the_same_task(
     live_appeal, press, django_capture_on_commit_callbacks,
 ):
-    """The press office confirms a post it made before hearing of the close: the removal
-    task opened by the close covers it; no second to-do appears anywhere."""
+    """The press office posted before hearing of the close: the publish to-do was cancelled
+    by the close and cannot be confirmed any more (never "published" on a closed appeal);
+    the removal task opened by the close covers the post; no second to-do appears anywhere."""
     publication = Publication.objects.get(appeal=live_appeal, account="whatsapp:ppstuttgart")
     publish_task = ManualPublishTask.objects.get(publication=publication, kind="publish")
     _close(live_appeal, press, django_capture_on_commit_callbacks)
-    publishing_services.manual_task_complete(actor=press, task_id=publish_task.pk, note="gepostet 09:58",
-                                             external_url="https://whatsapp.example/channel/1")
+    with pytest.raises(Conflict):
+        publishing_services.manual_task_complete(actor=press, task_id=publish_task.pk, note="gepostet 09:58",
+                                                 external_url="https://whatsapp.example/channel/1")
     publication.refresh_from_db()
-    assert publication.state == State.PUBLISHED and publication.desired_state == "withdrawn"
+    assert publication.state == State.AWAITING_MANUAL and publication.desired_state == "withdrawn"
     services.takedowns_reconcile()
     task = ManualTakedownTask.objects.get(takedown__publication_id=publication.pk)
     assert task.is_open and _withdraw_tasks() == 0
