@@ -50,3 +50,9 @@ def staff_summary(*, user: Any) -> StaffSummary:
         has_totp=TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
         has_api_token=Token.objects.filter(user=user).exists(),
     )
+
+
+def emails_with_role(role: str) -> list[str]:
+    """E-mail addresses of the active users in one role (e.g. the press office)."""
+    users = get_user_model().objects.filter(groups__name=role, is_active=True).exclude(email="")
+    return sorted(set(users.values_list("email", flat=True)))

@@ -8,7 +8,7 @@ account key becomes "<platform>:<account lower-case>", e.g. FAHNDUNG_X_LKA_ACCES
 
 Public surface: AccountConfig, PLATFORM_FIELDS, accounts_from_env(), account_get(),
 max_attempts(), backoff_seconds(n), lease_seconds(), absent_settle_seconds(), website_enabled(),
-mastodon_limit().
+mastodon_limit(), delete_rate(platform).
 """
 
 from __future__ import annotations
@@ -179,3 +179,29 @@ def mastodon_limit(account: AccountConfig | None) -> int:
     if account is not None and account.get("MAX_CHARS"):
         return int(account.get("MAX_CHARS"))
     return 500
+
+
+# Deletes per account and window the platforms allow (count, seconds); a mass takedown is
+# paced inside them instead of running into the platform's throttle.
+#   X: DELETE /2/tweets/:id 50 per 15 min per user [docs.x.com manage-tweets rate limits].
+#   Mastodon: 30 deletes per 30 min per account [mastodon config/initializers/rack_attack.rb].
+#   Bluesky: repo writes 5,000 points/hour, a delete costs 1 [docs.bsky.app rate-limits].
+#   Graph (Facebook, Instagram) and LinkedIn publish no fixed delete count: Graph's
+#   Business-Use-Case throttle is read from the answers (X-Business-Use-Case-Usage),
+#   so no own limit (0 = off) unless configured.
+DELETE_RATES: dict[str, tuple[int, int]] = {
+    "x": (50, 900), "mastodon": (30, 1800), "bluesky": (5000, 3600),
+    "facebook": (0, 60), "instagram": (0, 60), "linkedin": (0, 60),
+}
+
+
+def delete_rate(platform: str) -> tuple[int, int]:
+    """FAHNDUNG_PUBLISHING_DELETE_RATE_<PLATFORM>="count/seconds" overrides DELETE_RATES."""
+    raw = os.environ.get(f"FAHNDUNG_PUBLISHING_DELETE_RATE_{platform.upper()}", "").strip()
+    if raw:
+        try:
+            count, seconds = (int(part) for part in raw.split("/", 1))
+        except ValueError as exc:
+            raise ImproperlyConfigured(f"FAHNDUNG_PUBLISHING_DELETE_RATE_{platform.upper()} must be count/seconds") from exc
+        return count, max(1, seconds)
+    return DELETE_RATES.get(platform, (0, 60))

@@ -176,3 +176,31 @@ class PostVariant(models.Model):
 
     def __str__(self) -> str:
         return f"{self.platform} für Fahndung {self.appeal_id}"
+
+
+class AccountHealth(models.Model):
+    """The state of one platform account as the last calls showed it (one row per account
+    key, created on the first problem). Written only by publishing.services_health."""
+
+    class Status(models.TextChoices):
+        OK = "ok", _("In Ordnung")
+        THROTTLED = "throttled", _("Gedrosselt")
+        RECONNECT_NEEDED = "reconnect_needed", _("Neu verbinden nötig")
+        VERSION_OUTDATED = "version_outdated", _("API-Version veraltet")
+
+    account = models.CharField(max_length=64, unique=True)
+    platform = models.CharField(max_length=32)
+    status = models.CharField(max_length=24, choices=Status.choices, default=Status.OK)
+    throttled_until = models.DateTimeField(null=True, blank=True)
+    since = models.DateTimeField(null=True, blank=True)  # when the current problem began
+    last_error = models.TextField(blank=True)  # German, for the staff page
+    last_error_at = models.DateTimeField(null=True, blank=True)
+    # The press office is told once per problem; cleared when the account is ok again.
+    notified_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["account"]
+
+    def __str__(self) -> str:
+        return f"{self.account}: {self.status}"

@@ -9,10 +9,12 @@ Public surface:
   manual_tasks_open(*, user) -> QuerySet[ManualPublishTask]   open manual *publish* tasks
   withdraw_instructions(*, account) -> str   copy-ready removal steps of a manual channel
   post_variants_for_appeal(*, appeal) -> QuerySet[PostVariant]
+  account_health_overview(*, now=None) -> list[AccountHealthRow]   every API account's state
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -21,6 +23,7 @@ from django.db.models import Q, QuerySet
 from fahndung.accounts.roles import ADMIN, PRESS_OFFICE, roles_of
 from fahndung.core.errors import NotFound
 from fahndung.publishing.models import (
+    AccountHealth,
     ManualPublishTask,
     PostVariant,
     Publication,
@@ -91,3 +94,46 @@ def withdraw_instructions(*, account: str) -> str:
 
 def post_variants_for_appeal(*, appeal: Any) -> QuerySet[PostVariant]:
     return PostVariant.objects.filter(appeal=appeal).order_by("platform")
+
+
+@dataclass(frozen=True)
+class AccountHealthRow:
+    account: str
+    label: str
+    platform: str
+    status: str  # AccountHealth.Status value; an expired throttle reads as "ok"
+    status_label: str
+    throttled_until: datetime | None
+    since: datetime | None
+    last_error: str
+    last_error_at: datetime | None
+    notified_at: datetime | None
+    configured: bool
+
+
+def account_health_overview(*, now: datetime | None = None) -> list[AccountHealthRow]:
+    """Every configured API account (healthy ones have no row yet) plus rows of accounts
+    no longer configured, with the state as of `now`."""
+    from fahndung.core import clock
+    from fahndung.publishing import conf
+
+    now = now or clock.now()
+    rows = {h.account: h for h in AccountHealth.objects.all()}
+    out: list[AccountHealthRow] = []
+    accounts = [a for a in conf.accounts_from_env() if not a.manual]
+    labels = {a.key: (a.label, a.platform) for a in accounts}
+    for key in sorted(set(labels) | set(rows)):
+        health = rows.get(key)
+        label, platform = labels.get(key, (key, health.platform if health else ""))
+        status = health.status if health else AccountHealth.Status.OK
+        if status == AccountHealth.Status.THROTTLED and (health.throttled_until is None or health.throttled_until <= now):
+            status = AccountHealth.Status.OK
+        out.append(AccountHealthRow(
+            account=key, label=label, platform=platform, status=status,
+            status_label=str(AccountHealth.Status(status).label),
+            throttled_until=health.throttled_until if health and status == AccountHealth.Status.THROTTLED else None,
+            since=health.since if health and status != AccountHealth.Status.OK else None,
+            last_error=health.last_error if health else "", last_error_at=health.last_error_at if health else None,
+            notified_at=health.notified_at if health else None, configured=key in labels,
+        ))
+    return out

@@ -31,9 +31,16 @@ from django.db import transaction
 from fahndung.core import clock
 from fahndung.core.audit import audit_record
 from fahndung.core.errors import NotFound
-from fahndung.publishing import conf
-from fahndung.publishing.adapters.base import AdapterError, MediaItem, Payload, RemoteRef
+from fahndung.core.ratelimit import rate_limit_hit, window_remaining
+from fahndung.publishing import conf, services_health
+from fahndung.publishing.adapters.base import (
+    AccountProblem,
+    AdapterError,
+    Payload,
+    RemoteRef,
+)
 from fahndung.publishing.models import Publication, PublicationAttempt
+from fahndung.publishing.payloads import payload_for as _payload
 from fahndung.publishing.states import Channel, Desired, State
 
 log = logging.getLogger(__name__)
@@ -83,43 +90,6 @@ def _adapter(publication: Publication):
     return adapter
 
 
-# platform -> imaging rendition name (fahndung.imaging.lib.renditions.RENDITIONS)
-PLATFORM_RENDITION = {
-    "x": "x", "facebook": "facebook_landscape", "instagram": "instagram_portrait", "mastodon": "mastodon",
-    "bluesky": "bluesky", "linkedin": "linkedin",
-}
-
-
-def _media(publication: Publication) -> tuple[MediaItem, ...]:
-    """Approved, redacted platform renditions – only when the R7 override allows images
-    (with_media is fixed at creation from posts.build.media_allowed). Link-only otherwise."""
-    rendition = PLATFORM_RENDITION.get(publication.platform)
-    if not publication.with_media or rendition is None:
-        return ()
-    from django.conf import settings
-    from django.core.files.storage import default_storage
-
-    from fahndung.imaging.selectors import public_renditions_for_appeal
-    from fahndung.publishing.posts.build import image_alt_text
-
-    items = []
-    for image in public_renditions_for_appeal(appeal=publication.appeal, rendition=rendition)[:4]:
-        with default_storage.open(image.path, "rb") as handle:
-            data = handle.read()
-        url = image.url if image.url.startswith("http") else f"{settings.PUBLIC_BASE_URL}{image.url}"
-        items.append(MediaItem(data=data, mime_type="image/jpeg", alt_text=image_alt_text(publication.appeal, image.alt),
-                               public_url=url))
-    return tuple(items)
-
-
-def _payload(publication: Publication) -> Payload:
-    from fahndung.publishing.posts.build import appeal_url
-
-    return Payload(text=publication.text, link=appeal_url(publication.appeal),
-                   idempotency_key=publication.idempotency_key, media=_media(publication),
-                   created_at=publication.created_at)
-
-
 def publication_dispatch(*, publication_id: int) -> DispatchOutcome:
     """Publish one publication if it is due. Safe to call any number of times."""
     now = clock.now()
@@ -144,6 +114,9 @@ def publication_dispatch(*, publication_id: int) -> DispatchOutcome:
         wait = _settle_remaining(publication, crashed=takeover)
         if wait > 0:
             return _wait_for_settle(publication, wait)
+        throttled = services_health.account_throttled_for(account=publication.account)
+        if throttled > 0:
+            return _wait_for_account(publication, throttled)
         if takeover:
             publication.save(update_fields=["updated_at"])  # take over the expired lease
         else:
@@ -158,8 +131,28 @@ def publication_dispatch(*, publication_id: int) -> DispatchOutcome:
         if ref is None:
             ref = adapter.publish(payload)
     except AdapterError as err:
+        _note_account(publication, err)
         return _publish_failed(publication_id, err)
+    services_health.account_health_ok(account=publication.account)
     return _publish_succeeded(publication_id, ref)
+
+
+def _note_account(publication: Publication, err: AdapterError) -> None:
+    """Account-level errors (throttle, reconnect, version) go to the account's health."""
+    if err.account_problem:
+        services_health.account_health_record(account=publication.account, platform=publication.platform, error=err)
+
+
+def _wait_for_account(publication: Publication, wait: float) -> DispatchOutcome:
+    """The account is throttled: reschedule without a call and without counting an attempt."""
+    wait = float(int(wait) + 1)
+    publication.next_attempt_at = clock.now() + timedelta(seconds=wait)
+    note = f"Konto gedrosselt; nächster Versuch in {int(wait)} s."
+    if publication.state == State.PUBLISHING:
+        _transition(publication, State.PENDING, note)
+    else:
+        publication.save(update_fields=["next_attempt_at", "updated_at"])
+    return DispatchOutcome("retry", retry_in=wait, error=note)
 
 
 def _publish_failed(publication_id: int, err: AdapterError) -> DispatchOutcome:
@@ -315,11 +308,19 @@ def publication_withdraw(*, publication_id: int) -> WithdrawOutcome:
             return WithdrawOutcome("withdrawn", publication_id, verified=False)
         payload = _payload(publication)
         external_id, url = publication.external_id, publication.external_url
+    blocked = services_health.account_blocked(account=publication.account)
+    if blocked is not None:
+        # The account cannot give a trustworthy answer (token/rights/version): a person
+        # removes the post; no API call, no "absent" from an answer that means "not allowed".
+        return _withdraw_manual(publication_id, f"Konto: {blocked.get_status_display()} – Löschung per API "
+                                                f"ausgesetzt, bitte manuell löschen. {blocked.last_error}")
+    _account_wait(publication_id, services_health.account_throttled_for(account=publication.account))
     try:
         adapter = _adapter(publication)
         # Attempts were made but no id stored: ask the platform whether a post exists.
         found = adapter.find_existing(payload) if not external_id else None
     except AdapterError as err:
+        _note_account(publication, err)
         if err.permanent:  # e.g. the account was removed from the configuration
             return _withdraw_manual(publication_id, err.message)
         _withdraw_retry_later(publication_id, err)
@@ -328,6 +329,7 @@ def publication_withdraw(*, publication_id: int) -> WithdrawOutcome:
         try:
             found = _confirm_absent(publication_id, adapter, payload)
         except AdapterError as err:
+            _note_account(publication, err)
             if err.permanent:
                 return _withdraw_manual(publication_id, err.message)
             _withdraw_retry_later(publication_id, err)
@@ -344,6 +346,10 @@ def publication_withdraw(*, publication_id: int) -> WithdrawOutcome:
             external_id, url = found.external_id, found.url
     if not adapter.capabilities.can_delete:
         return _withdraw_manual(publication_id, "Dieses Konto kann Beiträge nicht per API löschen.")
+    rate = conf.delete_rate(publication.platform)
+    if not rate_limit_hit("publishing:delete", publication.account, rate):
+        # Mass takedown: stay inside the platform's delete limit; this is a wait, not a failure.
+        _account_wait(publication_id, window_remaining(rate), reason="Löschlimit des Kontos erreicht")
     with transaction.atomic():
         publication = _locked(publication_id)
         if publication.state in (State.PUBLISHED, State.WITHDRAW_FAILED):
@@ -355,6 +361,7 @@ def publication_withdraw(*, publication_id: int) -> WithdrawOutcome:
         adapter.withdraw(ref)
         still_there = adapter.verify(ref)
     except AdapterError as err:
+        _note_account(publication, err)
         if err.permanent:
             return _withdraw_manual(publication_id, err.message)
         _withdraw_retry_later(publication_id, err)
@@ -363,6 +370,7 @@ def publication_withdraw(*, publication_id: int) -> WithdrawOutcome:
         err = AdapterError("Beitrag ist nach dem Löschen noch abrufbar.", permanent=False)
         _withdraw_retry_later(publication_id, err)
         raise err
+    services_health.account_health_ok(account=publication.account)
     with transaction.atomic():
         publication = _locked(publication_id)
         publication.verified_absent_at = clock.now()
@@ -441,6 +449,18 @@ def _withdraw_retry_later(publication_id: int, err: AdapterError) -> None:
         attempt = publication.attempt_rows.filter(operation="withdraw").count()
         publication.next_attempt_at = clock.now() + timedelta(seconds=conf.backoff_seconds(max(1, attempt), err.retry_after))
         publication.save()
+
+
+def _account_wait(publication_id: int, wait: float, reason: str = "Konto gedrosselt") -> None:
+    """Raise a transient, THROTTLED AdapterError (no call was made) if `wait` > 0; the
+    takedown does not count it as a failed attempt (lifecycle.services.takedown)."""
+    if wait <= 0:
+        return
+    wait = float(int(wait) + 1)
+    err = AdapterError(f"{reason}; Löschung in {int(wait)} s.", permanent=False, retry_after=wait,
+                       account_problem=AccountProblem.THROTTLED)
+    _withdraw_retry_later(publication_id, err)
+    raise err
 
 
 def _withdraw_manual(publication_id: int, message: str) -> WithdrawOutcome:

@@ -1,6 +1,7 @@
 """Staff UI routes of the publishing app (mounted under /staff/publishing/, namespace "publishing").
 
-Names other areas may link to: publishing:appeal (pk), publishing:tasks, publishing:count.
+Names other areas may link to: publishing:appeal (pk), publishing:tasks, publishing:count,
+publishing:accounts.
 """
 
 from __future__ import annotations
@@ -19,4 +20,6 @@ urlpatterns = [
     path("tasks/", views.manual_tasks, name="tasks"),
     path("tasks/<int:task_id>/done/", views.manual_task_done, name="task_done"),
     path("count/", views.count_json, name="count"),
+    path("accounts/", views.accounts_health, name="accounts"),
+    path("accounts/reset/", views.account_health_reset, name="account_reset"),
 ]

@@ -10,6 +10,8 @@ Views only parse input, call ONE service/selector and render. Pages:
   tasks/                       open manual publish tasks (removals: lifecycle dashboard);
                                tasks/<id>/done/  POST
   count/                       JSON {count, limit, ok, problems} – the server count is the truth
+  accounts/                    account health (ok, throttled until, reconnect needed, version
+                               outdated) with the last error; accounts/reset/ POST (press/admin)
 """
 
 from __future__ import annotations
@@ -24,10 +26,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from fahndung.accounts.decorators import staff_required
-from fahndung.accounts.roles import PRESS_OFFICE, roles_of
+from fahndung.accounts.roles import ADMIN, PRESS_OFFICE, roles_of
 from fahndung.appeals.selectors import appeal_get
 from fahndung.core.errors import ApplicationError
-from fahndung.publishing import conf, selectors, services
+from fahndung.publishing import conf, selectors, services, services_health
 from fahndung.publishing.posts import build, counting
 from fahndung.web.views.common import service_errors
 
@@ -161,3 +163,27 @@ def count_json(request: HttpRequest) -> JsonResponse:
     result = counting.check(platform, text[:70000], mastodon_limit=_mastodon_limit() if platform == "mastodon" else None)
     return JsonResponse({"platform": platform, "count": result.count, "limit": result.limit, "ok": result.ok,
                          "problems": result.problems})
+
+
+@require_GET
+@staff_required
+def accounts_health(request: HttpRequest) -> HttpResponse:
+    rows = selectors.account_health_overview()
+    may_reset = request.user.is_superuser or bool(roles_of(request.user) & {PRESS_OFFICE, ADMIN})
+    return render(request, "publishing/accounts.html", {
+        "rows": rows, "may_reset": may_reset,
+        "explanations": {r.account: services_health.explanation(r.status) for r in rows},
+    })
+
+
+def _accounts_url(kwargs: dict[str, Any]) -> str:
+    return reverse("publishing:accounts")
+
+
+@require_POST
+@staff_required
+@service_errors(fallback=_accounts_url)
+def account_health_reset(request: HttpRequest) -> HttpResponse:
+    services_health.account_health_reset(actor=request.user, account=request.POST.get("account", ""))
+    messages.success(request, _("Konto zurückgesetzt; die nächsten Aufrufe prüfen die Verbindung."))
+    return HttpResponseRedirect(reverse("publishing:accounts"))

@@ -33,10 +33,10 @@ from fahndung.core.errors import (
     PermissionDenied,
     ValidationFailed,
 )
+from fahndung.core.ratelimit import rate_limit_hit
 from fahndung.tips import conf, crypto, selectors, uploads
 from fahndung.tips.choices import STAFF_CHANNELS, Channel, Direction, OutboxStatus, Topic
 from fahndung.tips.models import OutboxMessage, Tip, TipAttachment, TipBlob, TipMessage
-from fahndung.tips.ratelimit import rate_limit_hit
 from fahndung.tips.textclean import clean_text
 
 logger = logging.getLogger(__name__)
@@ -295,7 +295,7 @@ def tip_submit_public(
         existing = Tip.objects.filter(idempotency_hash=idem_hash).first()
         if existing is not None:
             return _replay(existing, request_hash)
-    if not rate_limit_hit("submit", client_key, conf.submit_rate()):
+    if not rate_limit_hit("tips:submit", client_key, conf.submit_rate()):
         raise TooManyRequests(
             "Zu viele Hinweise in kurzer Zeit von diesem Anschluss. Bitte später erneut versuchen oder 110 anrufen."
         )
@@ -388,7 +388,7 @@ _DUMMY_HASH: list[str] = []
 
 
 def tipster_authenticate(*, reference: str, secret: str, client_key: str) -> Tip:
-    if not rate_limit_hit("followup", client_key, conf.followup_rate()):
+    if not rate_limit_hit("tips:followup", client_key, conf.followup_rate()):
         raise TooManyRequests("Zu viele Versuche. Bitte später erneut versuchen.")
     ref = normalize_reference(clean_text(reference, field="reference", label="Hinweisnummer", max_length=40))
     code = normalize_secret(clean_text(secret, field="secret", label="Zugangscode", max_length=60))

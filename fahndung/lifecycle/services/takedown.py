@@ -223,6 +223,11 @@ def _record_outcome(
             message = str(getattr(error, "message", "") or error) or type(error).__name__
             permanent = bool(getattr(error, "permanent", False))
             retry_after = getattr(error, "retry_after", None)
+        # A throttled account (the platform's limit or publishing's own pacing of a mass
+        # takedown) is a wait, not a failed attempt: it must not use up the budget.
+        paced = error is not None and not permanent and getattr(error, "account_problem", "") == "throttled"
+        if paced:
+            takedown.attempts = max(0, takedown.attempts - 1)
         takedown.last_error = message[:2000]
         if permanent or takedown.attempts >= conf.withdraw_max_attempts():
             # A person takes over; the API is still tried now and then, and a later
@@ -233,7 +238,7 @@ def _record_outcome(
             reason = ManualTaskReason.PERMANENT_ERROR if permanent else ManualTaskReason.BUDGET_EXHAUSTED
             manual_task_open(takedown=takedown, reason=reason, detail=message)
             return takedown.state
-        delay = _backoff(takedown.attempts, retry_after)
+        delay = max(float(retry_after or 0), 1.0) if paced else _backoff(takedown.attempts, retry_after)
         takedown.next_attempt_at = now + timedelta(seconds=delay)
         takedown.dispatched_until = takedown.next_attempt_at + timedelta(seconds=conf.withdraw_lease_seconds())
         machines.transition(takedown, "retry", note=message[:500])

@@ -5,7 +5,9 @@ Public surface:
   MediaItem(data, mime_type, alt_text, public_url)
   Payload(text, link, idempotency_key, media, created_at)
   RemoteRef(external_id, url)
-  AdapterError(message, permanent, retry_after, http_status)
+  AdapterError(message, permanent, retry_after, http_status, account_problem)
+  AccountProblem: THROTTLED | RECONNECT_NEEDED | VERSION_OUTDATED (values of
+      AdapterError.account_problem; publishing's account health stores them)
   Adapter (Protocol): publish(payload) -> RemoteRef, withdraw(ref) -> None,
       verify(ref) -> bool, find_existing(payload) -> RemoteRef | None
 
@@ -54,19 +56,39 @@ class RemoteRef:
     url: str = ""
 
 
+class AccountProblem:
+    """What an error says about the whole account rather than this one post.
+
+    THROTTLED: the platform rate-limits the account/app (retry_after says how long);
+    every call on it should wait. RECONNECT_NEEDED: token expired/revoked or the token
+    lacks the rights (e.g. a Page token that lost its role) – a person must reconnect;
+    until then takedowns go straight to a person. VERSION_OUTDATED: the API version we
+    send is sunset (LinkedIn 426) – a configuration alarm."""
+
+    THROTTLED = "throttled"
+    RECONNECT_NEEDED = "reconnect_needed"
+    VERSION_OUTDATED = "version_outdated"
+    ALL = (THROTTLED, RECONNECT_NEEDED, VERSION_OUTDATED)
+
+
 class AdapterError(Exception):
     """A failed platform call. `permanent` errors are not retried (bad credentials,
-    rejected content); transient ones (429, 5xx, timeouts) are, after `retry_after`."""
+    rejected content); transient ones (429, 5xx, timeouts) are, after `retry_after`.
+    `account_problem` (an AccountProblem value or "") marks errors that concern the
+    account as a whole; the engine records them in the account's health."""
 
     def __init__(
         self, message: str, *, permanent: bool, retry_after: float | None = None,
-        http_status: int | None = None,
+        http_status: int | None = None, account_problem: str = "",
     ) -> None:
         super().__init__(message)
+        if account_problem and account_problem not in AccountProblem.ALL:
+            raise ValueError(f"unknown account problem {account_problem!r}")
         self.message = message
         self.permanent = permanent
         self.retry_after = retry_after
         self.http_status = http_status
+        self.account_problem = account_problem
 
 
 @runtime_checkable
