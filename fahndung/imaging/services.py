@@ -15,6 +15,8 @@ Review and editing (actor passed explicitly; all raise fahndung.core.errors.*):
   photo_reject(*, actor, photo_id, reason) -> PhotoAnalysis
   photo_retry(*, actor, photo_id) -> PhotoAnalysis
   public_renditions_delete(*, appeal, actor) -> int   (lifecycle calls it at closing)
+  imaging_purge_appeal(*, appeal_id) -> PurgePlan     (R19: analyses, boxes, renditions, both
+      previews incl. the unredacted preview_original, public copies; files after commit)
 The heavy work (decode, detect, render) lives in imaging.processing (Celery task body).
 """
 
@@ -42,6 +44,7 @@ from fahndung.core.errors import (
     TransitionNotAllowed,
     ValidationFailed,
 )
+from fahndung.core.purge import PurgePlan
 from fahndung.imaging import conf
 from fahndung.imaging.lib.decode import probe
 from fahndung.imaging.lib.errors import ImageRejected
@@ -54,6 +57,7 @@ from fahndung.imaging.models import (
     PhotoAnalysis,
     PhotoAnalysisEvent,
     RedactionBox,
+    Rendition,
 )
 from fahndung.imaging.workflow import EDITABLE_STATES, target_state
 
@@ -357,3 +361,24 @@ def public_renditions_delete(*, appeal: Any, actor: Any) -> int:
         audit_record(actor=actor, action="photo.public_delete", obj=appeal, appeal_id=appeal.pk, detail={"files": count})
     return count
 
+
+
+# --- retention -------------------------------------------------------------------------------
+
+def imaging_purge_appeal(*, appeal_id: int) -> PurgePlan:
+    """Delete the imaging rows of the appeal's photos and name every file they point to:
+    private previews (unredacted and redacted), private renditions, public copies. The
+    folders previews/<id>/ and renditions/<id>/ catch files of earlier renders."""
+    plan = PurgePlan()
+    analyses = PhotoAnalysis.objects.filter(photo__appeal_id=appeal_id)
+    for preview_original, preview_redacted in analyses.values_list("preview_original", "preview_redacted"):
+        plan.files.extend(("private", name) for name in (preview_original, preview_redacted) if name)
+    for file, public_name in Rendition.objects.filter(analysis__in=analyses).values_list("file", "public_name"):
+        if file:
+            plan.files.append(("private", file))
+        if public_name:
+            plan.files.append(("default", public_name))
+    plan.prefixes += [("private", f"previews/{appeal_id}"), ("private", f"renditions/{appeal_id}")]
+    _total, per_model = analyses.delete()
+    plan.add_rows(per_model)
+    return plan

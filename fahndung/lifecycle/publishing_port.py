@@ -179,3 +179,8 @@ def adapter_error_class() -> type[Exception]:
     from fahndung.publishing.adapters.base import AdapterError
 
     return AdapterError
+
+
+def publishing_purge_appeal(*, appeal_id: int) -> Any:
+    """R19: publishing's part of the purge (a core.purge.PurgePlan)."""
+    return _services().publishing_purge_appeal(appeal_id=appeal_id)

@@ -6,6 +6,10 @@ Public surface:
   inside a transaction: it runs again after commit).
 - ``page_cache_key(*, slug, lang, status, updated_at, close_reason) -> str``
 - ``list_cache_key(*, name, lang, state, extra="") -> str``
+- ``page_cache_set(*, slug, key, html)`` / ``list_cache_set(*, key, html)``   store a rendering and
+  remember its key (so a purge can find it: the keys are hashes)
+- ``public_purge_appeal(*, slug) -> int``   R19: delete every cached rendering that may show
+  the appeal (its pages, the lists) and its generation counter; returns keys deleted
 
 Correctness never depends on the call: every key contains the appeal's status and
 updated_at, which the page view reads from the database on every request, so a closed
@@ -22,8 +26,23 @@ from typing import Any
 from django.core.cache import cache
 from django.db import transaction
 
+from fahndung.public import conf
+
 _GEN_TTL = 30 * 86400
 _LIST_GEN = "public:gen:list"
+_LIST_INDEX = "public:keys:lists"
+
+
+def _index_key(slug: str) -> str:
+    return f"public:keys:{slug}"
+
+
+def _remember(index: str, key: str, timeout: int) -> None:
+    """Best effort (get + set is not atomic): an entry lost to a race only lives until
+    its own timeout, which is short (FAHNDUNG_PUBLIC_PAGE_CACHE)."""
+    keys = cache.get(index) or []
+    if key not in keys:
+        cache.set(index, [*keys[-199:], key], timeout=timeout)
 
 
 def _gen_key(slug: str) -> str:
@@ -66,3 +85,21 @@ def public_cache_invalidate(*, appeal: Any) -> None:
     # A request between this call and the commit could re-cache the old content under the
     # new generation; bumping again after commit closes that window.
     transaction.on_commit(bump)
+
+
+def page_cache_set(*, slug: str, key: str, html: str) -> None:
+    cache.set(key, html, timeout=conf.PUBLIC_PAGE_CACHE)
+    _remember(_index_key(slug), key, conf.PUBLIC_PAGE_CACHE)
+
+
+def list_cache_set(*, key: str, html: str) -> None:
+    cache.set(key, html, timeout=conf.PUBLIC_PAGE_CACHE)
+    _remember(_LIST_INDEX, key, conf.PUBLIC_PAGE_CACHE)
+
+
+def public_purge_appeal(*, slug: str) -> int:
+    keys = [*(cache.get(_index_key(slug)) or []), *(cache.get(_LIST_INDEX) or [])]
+    keys += [_index_key(slug), _LIST_INDEX, _gen_key(slug)]
+    cache.delete_many(keys)
+    _bump(_LIST_GEN)
+    return len(keys)

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_safe
 from fahndung.appeals.choices import Kind
 from fahndung.core.errors import NotFound
 from fahndung.public import conf, presenters, selectors
-from fahndung.public.services import list_cache_key, page_cache_key
+from fahndung.public.services import list_cache_key, list_cache_set, page_cache_key, page_cache_set
 
 TIP_FORM_MARKER = "<!--fahndung:tip-form-->"
 
@@ -100,7 +100,7 @@ def appeal_detail(request: HttpRequest, slug: str) -> HttpResponse:
         appeal = found.appeal
         with translation.override(lang):
             html = _render_detail(request, found, lang)
-        cache.set(key, html, timeout=conf.PUBLIC_PAGE_CACHE)
+        page_cache_set(slug=slug, key=key, html=html)
 
     if TIP_FORM_MARKER in html:
         fragment = ""
@@ -116,7 +116,7 @@ def appeal_detail(request: HttpRequest, slug: str) -> HttpResponse:
         html = html.replace(TIP_FORM_MARKER, fragment, 1)
         if not private:
             # The form is the same for everyone: cache the complete page.
-            cache.set(key, html, timeout=conf.PUBLIC_PAGE_CACHE)
+            page_cache_set(slug=slug, key=key, html=html)
 
     response = HttpResponse(html)
     response["Last-Modified"] = http_date(state.updated_at.timestamp())
@@ -177,7 +177,7 @@ def appeal_list(request: HttpRequest) -> HttpResponse:
     if html is None:
         with translation.override(lang):
             html = _render_list(request, lang, kind, page_number)
-        cache.set(key, html, timeout=conf.PUBLIC_PAGE_CACHE)
+        list_cache_set(key=key, html=html)
     return _cache_headers(HttpResponse(html), lang=lang, etag=etag)
 
 

@@ -18,6 +18,9 @@ Public surface (keyword-only):
   post_variant_approve(*, actor, appeal_id, platform) -> PostVariant
   platform_media_override_set(*, actor, appeal_id, allow, reason) -> None
   publication_transition(publication, target, *, actor=None, note="") (internal helper, row locked)
+  publishing_purge_appeal(*, appeal_id) -> PurgePlan
+      R19: the appeal's publications (events, attempts, publish tasks) and post texts.
+      Publishing stores no files (posts carry public renditions owned by imaging).
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ from fahndung.core.errors import (
     TransitionNotAllowed,
     ValidationFailed,
 )
+from fahndung.core.purge import PurgePlan
 from fahndung.publishing import conf
 from fahndung.publishing.models import ManualPublishTask, PostVariant, Publication, PublicationEvent
 from fahndung.publishing.posts import build
@@ -410,3 +414,11 @@ def platform_media_override_set(*, actor: Any, appeal_id: int, allow: bool, reas
         appeal.save(update_fields=["allow_platform_media", "platform_media_reason", "updated_at"])
         audit_record(actor=actor, action="appeal.platform_media", obj=appeal, appeal_id=appeal.pk,
                      detail={"allow": bool(allow), "reason": reason})
+
+
+def publishing_purge_appeal(*, appeal_id: int) -> PurgePlan:
+    plan = PurgePlan()
+    for queryset in (Publication.objects.filter(appeal_id=appeal_id), PostVariant.objects.filter(appeal_id=appeal_id)):
+        _total, per_model = queryset.delete()
+        plan.add_rows(per_model)
+    return plan

@@ -38,10 +38,14 @@ _ENCRYPTED = ("secret_pending", "content", "observed_place", "contact_name", "co
               "source_detail", "replay_secret")
 
 
+def public_appeal_id_cache_key(slug: str) -> str:
+    return f"tips:appeal-id:{str(slug)[:32]}"
+
+
 def public_appeal_id(*, slug: str) -> int:
     """Id of a published appeal. Cached briefly: during a surge every tip would otherwise
     pay this query; a tip arriving seconds after closing is still stored for the team."""
-    key = f"tips:appeal-id:{str(slug)[:32]}"
+    key = public_appeal_id_cache_key(slug)
     cached = cache.get(key)
     if cached is None:
         row = Appeal.objects.filter(slug=str(slug)[:32], status=Status.PUBLISHED).values_list("pk", flat=True).first()

@@ -9,6 +9,7 @@ Triage (tips.triage): ``tip_open`` (audited read), ``tip_transition``,
 Outbox (tips.outbox): ``outbox_relay``, ``outbox_process``, ``outbox_sweep``,
 ``outbox_requeue_failed``, ``outbox_stats``.
 Keys: ``tip_keys_rotate``.
+Retention (tips.purge): ``tips_purge_appeal`` (R19, called by lifecycle's appeal_purge).
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from fahndung.tips.outbox import (
     outbox_stats,
     outbox_sweep,
 )
+from fahndung.tips.purge import tips_purge_appeal
 from fahndung.tips.triage import (
     tip_assign,
     tip_attachment_open,
@@ -55,7 +57,7 @@ from fahndung.tips.triage import (
 __all__ = [
     "TipReceipt", "TooManyRequests", "bench_insert", "outbox_process", "outbox_relay", "outbox_requeue_failed", "outbox_stats",
     "outbox_sweep", "tip_assign", "tip_attachment_open", "tip_export_pdf", "tip_keys_rotate", "tip_log_staff",
-    "tip_mark_duplicate", "tip_note_add", "tip_open", "tip_reply", "tip_submit_public", "tip_transition",
+    "tip_mark_duplicate", "tip_note_add", "tip_open", "tip_reply", "tip_submit_public", "tip_transition", "tips_purge_appeal",
     "tipster_add_information", "tipster_authenticate",
 ]
 

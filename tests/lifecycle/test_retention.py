@@ -29,7 +29,7 @@ def closed_old(make_published, investigator):
     return appeal, photo
 
 
-def test_purge_deletes_past_retention_and_logs(closed_old, make_published, settings):
+def test_purge_deletes_past_retention_and_logs(closed_old, make_published, settings, django_capture_on_commit_callbacks):
     settings.FAHNDUNG_RETENTION_DAYS = 365
     appeal, photo = closed_old
     storage, name = photo.original.storage, photo.original.name
@@ -37,7 +37,8 @@ def test_purge_deletes_past_retention_and_logs(closed_old, make_published, setti
     recent = make_published(status=Status.CLOSED, close_reason="arrested")
     Appeal.objects.filter(pk=recent.pk).update(closed_at=clock.now() - timedelta(days=10))
     live = make_published()
-    result = services.records_purge_expired()
+    with django_capture_on_commit_callbacks(execute=True):  # files go after commit
+        result = services.records_purge_expired()
     assert result["appeals"] == 1 and result["photos"] == 1 and result["files"] == 1
     assert not Appeal.objects.filter(pk=appeal.pk).exists()
     assert not storage.exists(name)

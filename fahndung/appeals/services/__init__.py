@@ -5,6 +5,7 @@ content:      appeal_create, appeal_update, photo_add, team_member_add, team_mem
 transitions:  appeal_submit, appeal_request_changes, appeal_approve, appeal_publish,
               appeal_close, appeal_archive, appeal_extend
 orders:       order_confirm
+purge:        appeal_records_purge   (R19; called by lifecycle.services.retention.appeal_purge)
 """
 
 from fahndung.appeals.services._common import EDITABLE_STATUSES
@@ -18,6 +19,7 @@ from fahndung.appeals.services.content import (
     team_member_remove,
 )
 from fahndung.appeals.services.orders import order_confirm
+from fahndung.appeals.services.purge import appeal_records_purge
 from fahndung.appeals.services.transitions import (
     appeal_approve,
     appeal_archive,
@@ -30,7 +32,20 @@ from fahndung.appeals.services.transitions import (
 
 __all__ = [
     "EDITABLE_STATUSES",
-    "appeal_approve", "appeal_archive", "appeal_close", "appeal_create", "appeal_delete", "appeal_extend",
-    "appeal_open", "appeal_publish", "appeal_request_changes", "appeal_submit", "appeal_update",
-    "order_confirm", "photo_add", "team_member_add", "team_member_remove",
+    "appeal_approve",
+    "appeal_archive",
+    "appeal_close",
+    "appeal_create",
+    "appeal_delete",
+    "appeal_extend",
+    "appeal_open",
+    "appeal_publish",
+    "appeal_records_purge",
+    "appeal_request_changes",
+    "appeal_submit",
+    "appeal_update",
+    "order_confirm",
+    "photo_add",
+    "team_member_add",
+    "team_member_remove",
 ]

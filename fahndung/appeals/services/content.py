@@ -200,7 +200,10 @@ def team_member_remove(*, actor: Any, appeal_id: int, user: Any) -> None:
 
 
 def appeal_delete(*, actor: Any, appeal_id: int) -> None:
-    """Only drafts may be deleted (nothing was ever submitted or published)."""
+    """Only drafts may be deleted (nothing was ever submitted or published). Deletion is
+    the same purge as retention: every app removes its part, files after commit."""
+    from fahndung.lifecycle.services.retention import appeal_purge  # lifecycle depends on appeals
+
     appeal = appeal_get(user=actor, pk=appeal_id)
     _require_editor(actor, appeal)
     with transaction.atomic():
@@ -209,9 +212,7 @@ def appeal_delete(*, actor: Any, appeal_id: int) -> None:
             raise Conflict("Nur Entwürfe können gelöscht werden; eingereichte Fahndungen werden erledigt.")
         audit_record(actor=actor, action="appeal.delete", obj=appeal, appeal_id=appeal.pk,
                      detail={"file_number": appeal.file_number_police})
-        for photo in appeal.photos.all():
-            photo.original.delete(save=False)
-        appeal.delete()
+        appeal_purge(appeal_id=appeal.pk)
 
 
 def appeal_open(*, actor: Any, appeal_id: int) -> Appeal:

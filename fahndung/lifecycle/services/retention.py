@@ -5,6 +5,13 @@ deleted at closing (takedown_begin).
 Public surface:
   retention_due(*, now=None) -> QuerySet[Appeal]
   records_purge_expired(*, now=None, dry_run=False) -> dict   – logs "retention.purge"
+  appeal_purge(*, appeal_id) -> PurgePlan       the one purge (retention and draft deletion):
+      every app removes its part – tips (incl. files), publishing, imaging (previews,
+      renditions, public copies), lifecycle, then the appeal record (photo originals) –
+      in the caller's transaction; files and cached pages go after commit
+  lifecycle_purge_appeal(*, appeal_id) -> PurgePlan   this app's part
+Posters keep nothing of their own: the PDF is rendered per download from the appeal and
+imaging's poster rendition, so purging those purges the poster.
 """
 
 from __future__ import annotations
@@ -13,15 +20,32 @@ import logging
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError, QuerySet
 
 from fahndung.appeals.choices import Status
 from fahndung.appeals.models import Appeal, Photo
+from fahndung.appeals.services import appeal_records_purge
 from fahndung.core import clock
 from fahndung.core.audit import audit_record
+from fahndung.core.purge import PurgePlan, purge_files_after_commit
+from fahndung.imaging.services import imaging_purge_appeal
 from fahndung.lifecycle import conf
-from fahndung.lifecycle.models import TAKEDOWN_OPEN, Takedown
+from fahndung.lifecycle import publishing_port as port
+from fahndung.lifecycle.models import (
+    TAKEDOWN_OPEN,
+    DistributionRecipient,
+    ExpiryWarning,
+    ExtensionRequest,
+    LifecycleEvent,
+    ManualTakedownTask,
+    ReviewNotice,
+    ReviewTask,
+    Takedown,
+    WithdrawalNotice,
+)
+from fahndung.public.services import public_purge_appeal
+from fahndung.tips.services import tips_purge_appeal
 
 logger = logging.getLogger(__name__)
 
@@ -39,21 +63,37 @@ def retention_due(*, now: datetime | None = None) -> QuerySet[Appeal]:
     )
 
 
-def _delete_private_files(photos: list[Photo]) -> int:
-    deleted = 0
-    for photo in photos:
-        if photo.original and photo.original.name:
-            storage = photo.original.storage
-            if storage.exists(photo.original.name):
-                storage.delete(photo.original.name)
-                deleted += 1
-    return deleted
+def lifecycle_purge_appeal(*, appeal_id: int) -> PurgePlan:
+    """Takedowns, manual tasks, recipients and notices, extensions, reviews and their
+    notices, expiry warnings, the history. No files."""
+    plan = PurgePlan()
+    for model in (ManualTakedownTask, WithdrawalNotice, DistributionRecipient, Takedown, ReviewNotice, ReviewTask,
+                  ExtensionRequest, ExpiryWarning, LifecycleEvent):
+        _total, per_model = model.objects.filter(appeal_id=appeal_id).delete()
+        plan.add_rows(per_model)
+    return plan
+
+
+def appeal_purge(*, appeal_id: int) -> PurgePlan:
+    """Delete everything of one appeal. Call inside a transaction holding the appeal row."""
+    slug = Appeal.objects.filter(pk=appeal_id).values_list("slug", flat=True).first() or ""
+    with transaction.atomic():
+        plan = tips_purge_appeal(appeal_id=appeal_id, slug=slug)
+        plan.merge(port.publishing_purge_appeal(appeal_id=appeal_id))
+        plan.merge(imaging_purge_appeal(appeal_id=appeal_id))
+        plan.merge(lifecycle_purge_appeal(appeal_id=appeal_id))
+        plan.merge(appeal_records_purge(appeal_id=appeal_id))  # last: the other parts point at it
+    purge_files_after_commit(plan)
+    if slug:
+        transaction.on_commit(lambda: public_purge_appeal(slug=slug))
+    return plan
 
 
 def records_purge_expired(*, now: datetime | None = None, dry_run: bool = False, actor: Any = None) -> dict[str, Any]:
-    """Delete appeals past retention with everything that cascades from them (persons,
-    order, photos, versions, events, tips, publications, lifecycle rows) and the photo
-    files. One audit event per run with the counts (the audit log itself stays, R18)."""
+    """Purge appeals past retention through appeal_purge (rows of every app, private and
+    public files, caches). One audit event per run with the counts (the audit log itself
+    stays, R18). "files" counts the files the rows named; orphans under the appeal's
+    folders are deleted as well."""
     now = now or clock.now()
     result: dict[str, Any] = {"appeals": 0, "photos": 0, "files": 0, "skipped": 0, "rows": {}, "dry_run": dry_run}
     purged_refs: list[str] = []
@@ -66,18 +106,17 @@ def records_purge_expired(*, now: datetime | None = None, dry_run: bool = False,
             continue
         try:
             with transaction.atomic():
-                locked = Appeal.objects.select_for_update(no_key=True).get(pk=appeal.pk)
-                _total, per_model = locked.delete()
-        except ProtectedError as exc:
+                Appeal.objects.select_for_update(no_key=True).get(pk=appeal.pk)
+                plan = appeal_purge(appeal_id=appeal.pk)
+        except (ProtectedError, IntegrityError) as exc:
             logger.warning("retention purge of appeal %s blocked: %s", appeal.pk, exc)
             result["skipped"] += 1
             continue
-        # Files last: if the delete rolled back, the evidence files must still exist.
-        result["files"] += _delete_private_files(photos)
         result["appeals"] += 1
         result["photos"] += len(photos)
+        result["files"] += len(plan.files)
         purged_refs.append(appeal.file_number_police)
-        for label, count in per_model.items():
+        for label, count in plan.rows.items():
             result["rows"][label] = result["rows"].get(label, 0) + count
     if not dry_run and (result["appeals"] or result["skipped"]):
         audit_record(
