@@ -3,6 +3,7 @@
 Public surface:
   appeal_url(appeal) -> str                    canonical page: PUBLIC_BASE_URL/fahndung/<slug>/
   generate(appeal, platform, *, limit=None) -> str
+  description_items(appeal) -> list[str]       short description of a missing person
   fixed_elements(appeal) -> list[str]          texts every variant must contain
   variant_problems(appeal, platform, text, *, limit=None) -> list[str]
   media_block_reason(appeal) -> str            "" when platform images may be allowed
@@ -10,8 +11,9 @@ Public surface:
   image_alt_text(appeal, caption) -> str
 
 Short platforms (X, Bluesky, Mastodon) get: danger warning (R16) first, the summary,
-the witness line (R5), the footer with hotline and link (R10), hashtags. If it does not
-fit, hashtags go first, then the summary is shortened with "…" – the fixed elements stay.
+the witness line (R5), the short description (missing persons), the footer with hotline
+and link (R10), hashtags. If it does not fit, whole parts are given up in a fixed order
+(_short_post); texts end at a sentence and word boundary, the mandatory parts stay.
 """
 
 from __future__ import annotations
@@ -50,25 +52,91 @@ def hashtags(appeal) -> list[str]:
     return tags
 
 
-def _context(appeal) -> dict[str, str]:
-    place = (appeal.district or appeal.place or "").strip()
+def _context(appeal, *, place: bool = True, date: bool = True, offence: str | None = None) -> dict[str, str]:
+    where = (appeal.district or appeal.place or "").strip() if place else ""
     date_phrase = ""
-    if appeal.occurred_from:
+    if date and appeal.occurred_from:
         date_phrase = f" am {timezone.localtime(appeal.occurred_from):%d.%m.%Y}"
-    offence = (appeal.offence or "einer Straftat").strip()
+    what = (appeal.offence or "").strip() if offence is None else offence
     return {
         "headline": HEADLINES.get(appeal.kind, "FAHNDUNG"),
-        "offence": offence,
-        "place_phrase": f" in {place}" if place else "",
-        "place_phrase_from": f" aus {place}" if place else "",
-        "place_phrase_found": f", aufgefunden in {place}" if place else "",
+        "offence": what or "einer Straftat",
+        "place_phrase": f" in {where}" if where else "",
+        "place_phrase_from": f" aus {where}" if where else "",
+        "place_phrase_found": f", aufgefunden in {where}" if where else "",
         "date_phrase": date_phrase,
     }
 
 
-def _summary(appeal) -> str:
+def _summary(appeal, *, form: str = "summary", **detail) -> str:
+    """The one sentence saying what happened: kind, offence, place, date and the ask."""
     template = TEMPLATES.get(appeal.kind, TEMPLATES[Kind.SUSPECT_UNKNOWN])
-    return template["summary"].format(**_context(appeal))
+    return template[form].format(**_context(appeal, **detail))
+
+
+def words_prefixes(phrase: str) -> list[str]:
+    """Shorter versions of an offence phrase, longest first: whole words only, each ending
+    on a noun (German nouns are capitalised), so none reads as cut off ("Schwerer Raub mit
+    erheblicher Beute", never "… mit erheblicher" or "Schwerer")."""
+    words = phrase.split()
+    out = []
+    for n in range(len(words) - 1, 0, -1):
+        last = words[n - 1].rstrip(",;:–-")
+        if not last[:1].isupper():
+            continue
+        if n == 1 and words[1][:1].isupper():  # a leading adjective before its noun
+            continue
+        out.append(" ".join([*words[: n - 1], last]))
+    return out
+
+
+# Published fields that make the short description of a missing person, in reading order
+# (R7: never name, address, health or nationality on a platform); free texts get a label.
+_DESCRIPTION_FIELDS = (("sex", ""), ("age", ""), ("height", ""), ("build", ""), ("hair", "Haare"),
+                       ("eyes", "Augen"), ("appearance", "Erscheinung"), ("clothing", "Bekleidung"),
+                       ("distinguishing_marks", "Merkmale"), ("items_carried", "dabei"))
+_SEX = {"female": "weiblich", "male": "männlich", "diverse": "divers"}
+
+
+def _range(low: int | None, high: int | None, unit: str) -> str:
+    if low and high and low != high:
+        return f"{low}–{high} {unit}"
+    value = low or high
+    return f"{value} {unit}" if value else ""
+
+
+def description_items(appeal) -> list[str]:
+    """The short description of the (first) missing person: published fields only."""
+    if appeal.kind != Kind.MISSING:
+        return []
+    person = next((p for p in appeal.persons.all() if p.role == PersonRole.MISSING), None)
+    if person is None:
+        return []
+    flagged = set(person.published_fields or [])
+    items = []
+    for key, label in _DESCRIPTION_FIELDS:
+        if key not in flagged:
+            continue
+        if key == "sex":
+            value = _SEX.get(person.sex, "")
+        elif key == "age":
+            value = _range(person.age_min, person.age_max, "Jahre")
+        elif key == "height":
+            value = _range(person.height_min_cm, person.height_max_cm, "cm")
+        else:
+            value = " ".join(str(getattr(person, key, "") or "").split()).rstrip(".;")
+        if value:
+            items.append(f"{label}: {value}" if label else value)
+    return items
+
+
+def _description(items: list[str]) -> str:
+    """"Beschreibung: weiblich, 14 Jahre, 160 cm; Haare: lang, blond; Bekleidung: …." """
+    if not items:
+        return ""
+    plain = ", ".join(i for i in items if ": " not in i)
+    labelled = [i for i in items if ": " in i]
+    return "Beschreibung: " + "; ".join([p for p in [plain] if p] + labelled) + "."
 
 
 def _footer(appeal) -> str:
@@ -97,41 +165,63 @@ def generate(appeal, platform: str, *, limit: int | None = None) -> str:
     if platform == "press":
         return _press_release(appeal)
     head = [DANGER_NOTICE] if appeal.is_dangerous else []
-    summary = _summary(appeal)
     witness = [WITNESS_NOTICE] if appeal.kind == Kind.WITNESS else []
-    footer = _footer(appeal)
+    description = description_items(appeal)
     tags = hashtags(appeal)
     if platform not in SHORT_PLATFORMS:
         body = TEMPLATES.get(appeal.kind, TEMPLATES[Kind.SUSPECT_UNKNOWN])["body"]
         extra = [p for p in (body, _reward(appeal), SEEN_NOW if appeal.kind != Kind.UNKNOWN_DEAD else "") if p]
-        return "\n\n".join([*head, summary, *witness, *extra, footer, " ".join(tags)])
-    limit = limit or counting.limit_for(platform)
+        parts = [*head, _summary(appeal), *witness, _description(description), *extra, _footer(appeal), " ".join(tags)]
+        return "\n\n".join(p for p in parts if p)
+    return _short_post(appeal, platform, limit or counting.limit_for(platform), head + witness, description, tags)
 
-    def compose(summary_text: str, tag_list: list[str]) -> str:
-        parts = [*head, summary_text, *witness, footer_used]
-        if tag_list:
-            parts.append(" ".join(tag_list))
+
+def _short_post(appeal, platform: str, limit: int, notices: list[str], description: list[str], tags: list[str]) -> str:
+    """The most complete post that fits, built from whole parts only (no "…", no cut word).
+
+    Mandatory, never dropped: danger warning (R16), the kind and what happened in one
+    sentence, the witness line (R5), the footer with the link (R10). Given up in this
+    order until it fits: hashtags, the long form of the sentence, description details
+    (from the last; the first ones stay longest), the date, the hotline (it is on the
+    page), the place, the rest of the description, then the offence is shortened at a
+    word boundary (ending on a noun).
+    """
+    # The danger warning leads (R16); the witness line follows the summary.
+    danger = [n for n in notices if n == DANGER_NOTICE]
+    rest = [n for n in notices if n != DANGER_NOTICE]
+    state = {"tags": list(tags), "items": list(description), "date": True, "place": True, "hotline": True,
+             "offence": None, "form": "summary"}
+
+    def compose() -> str:
+        footer = _footer(appeal) if state["hotline"] else FOOTER_SHORT.format(url=appeal_url(appeal))
+        summary = _summary(appeal, form=state["form"], place=state["place"], date=state["date"],
+                           offence=state["offence"]) if state["form"] else ""
+        parts = [*danger, summary, *rest, _description(state["items"]), footer, " ".join(state["tags"])]
         return "\n\n".join(p for p in parts if p)
 
-    footer_used = footer
-    text = compose(summary, tags)
-    while counting.count(platform, text) > limit and len(tags) > 1:
-        tags = tags[:-1]
-        text = compose(summary, tags)
-    if counting.count(platform, text) > limit:
-        tags = []
-        text = compose(summary, tags)
-    if counting.count(platform, text) > limit and counting.count(platform, compose("", tags)) > limit:
-        # Danger warning + witness line leave no room: keep the link, drop the hotline
-        # (it is on the page) rather than any rule-mandated element.
-        footer_used = FOOTER_SHORT.format(url=appeal_url(appeal))
-        text = compose(summary, tags)
-    if counting.count(platform, text) > limit:
-        words = summary.split()
-        while words and counting.count(platform, compose(" ".join(words) + " …", tags)) > limit:
-            words.pop()
-        text = compose((" ".join(words) + " …") if words else "", tags)
-    return text
+    def fits() -> bool:
+        return counting.count(platform, compose()) <= limit
+
+    steps = [
+        *[lambda: state["tags"].pop() for _ in tags[1:]],
+        lambda: state["tags"].clear(),
+        lambda: state.update(form="short"),
+        *[lambda: state["items"].pop() for _ in description[2:]],
+        lambda: state.update(date=False),
+        lambda: state.update(hotline=False),
+        lambda: state.update(place=False),
+        lambda: state["items"].clear(),
+        *[lambda v=v: state.update(offence=v) for v in words_prefixes((appeal.offence or "").strip())],
+    ]
+    for step in [lambda: None, *steps]:
+        step()
+        if fits():
+            return compose()
+    # Only when the rule-mandated lines (danger warning, witness line, footer) leave no room
+    # for any sentence (a dangerous witness appeal on X) is the sentence left out whole: a
+    # text a person could not shorten either would block the approval of every channel.
+    state["form"] = None
+    return compose()
 
 
 def _press_release(appeal) -> str:

@@ -52,7 +52,9 @@ def test_short_posts_drop_hashtags_then_shorten_summary(investigator, unit_a, se
     appeal = AppealFactory(owner=investigator, unit=unit_a, is_dangerous=True, offence="Raub " * 40)
     text = build.generate(appeal, "x")
     assert counting.x_weighted_length(text) <= 280
-    assert "…" in text and DANGER_NOTICE in text and build.appeal_url(appeal) in text
+    assert DANGER_NOTICE in text and build.appeal_url(appeal) in text
+    # Shortened at a word and sentence boundary, never with "…" (see test_text_boundaries).
+    assert "…" not in text and "FAHNDUNG – Raub Raub" in text and "Person?" in text
 
 
 @pytest.mark.django_db
