@@ -6,7 +6,8 @@ Public surface:
 - ``login_failure_record(*, username, client_key, stage) -> None`` – counts one failed
   password/OTP attempt in the cache (never the raw address: ``client_key`` is the keyed
   hash set by ``fahndung.core.middleware``) and writes an audit row.
-- ``login_success_record(*, user, client_key, stage) -> None`` – clears the counters.
+- ``login_success_record(*, user, client_key, stage) -> None`` – clears the counters
+  (the password step its own; only a full two-factor login clears the wrong-code count).
 - ``totp_device_enrol(*, user, key_hex=None, confirmed=True) -> (device, otpauth_uri)``
 - ``totp_device_confirm(*, user, device_id, token) -> TOTPDevice``
 - ``totp_current_code(*, user) -> str`` – demo helper (refused unless DEBUG).
@@ -51,10 +52,11 @@ def _lockout_seconds() -> int:
     return int(getattr(settings, "FAHNDUNG_LOGIN_LOCKOUT_SECONDS", 900))
 
 
-def _user_key(username: str) -> str:
-    # Hash the username so cache dumps do not list who tried to log in.
+def _user_key(username: str, stage: str = "password") -> str:
+    # Hash the username so cache dumps do not list who tried to log in. The second factor
+    # has its own counter: a correct password must not reset the count of wrong codes.
     digest = hashlib.sha256(username.strip().lower().encode()).hexdigest()[:32]
-    return f"login-fail:user:{digest}"
+    return f"login-fail:{'otp' if stage == 'otp' else 'user'}:{digest}"
 
 
 def _client_key(client_key: str) -> str:
@@ -76,7 +78,7 @@ def _bump(key: str) -> int:
 
 
 def login_is_locked(*, username: str, client_key: str) -> bool:
-    if username and _count(_user_key(username)) >= _max_failures():
+    if username and max(_count(_user_key(username)), _count(_user_key(username, "otp"))) >= _max_failures():
         return True
     return _count(_client_key(client_key)) >= _max_failures() * CLIENT_BUDGET_FACTOR
 
@@ -88,7 +90,7 @@ def login_throttle_check(*, username: str, client_key: str) -> None:
 
 
 def login_failure_record(*, username: str, client_key: str, stage: str = "password") -> None:
-    user_count = _bump(_user_key(username)) if username else 0
+    user_count = _bump(_user_key(username, stage)) if username else 0
     _bump(_client_key(client_key))
     # Only real account names go to the audit log: a "username" that matches no account is
     # often a password typed into the wrong field.
@@ -105,7 +107,8 @@ def login_failure_record(*, username: str, client_key: str, stage: str = "passwo
 def login_success_record(*, user: Any, client_key: str, stage: str = "password") -> None:
     cache.delete(_user_key(user.get_username()))
     if stage == "otp":
-        # The client budget is only reset by a full (two-factor) login.
+        # Wrong codes and the client budget are only reset by a full (two-factor) login.
+        cache.delete(_user_key(user.get_username(), "otp"))
         cache.delete(_client_key(client_key))
     audit_record(actor=user, action=f"auth.{stage}_ok", obj=user)
 
