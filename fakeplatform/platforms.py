@@ -21,7 +21,8 @@ __all__ = ["ROUTES", "Req", "Resp", "graph", "graph_platform"]
 
 
 ROUTES = {"/x": ("x", _x.x), "/graph": ("graph", graph), "/mastodon": ("mastodon", _mastodon.mastodon),
-          "/bsky": ("bluesky", _bluesky.bluesky), "/linkedin": ("linkedin", _linkedin.linkedin)}
+          "/bsky": ("bluesky", _bluesky.bluesky), "/bsky-pds": ("bluesky", _bluesky.bluesky),
+          "/linkedin": ("linkedin", _linkedin.linkedin)}
 
 
 def now_epoch() -> int:

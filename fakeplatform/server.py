@@ -24,14 +24,22 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from fakeplatform import bluesky, linkedin, mastodon, x
 from fakeplatform.platforms import ROUTES, Req, Resp, graph_platform
 from fakeplatform.store import Fault, Store
 
 _FAULT_FIELDS = {"platform", "status", "delay", "after", "count", "seconds", "method", "path_contains", "reset_in"}
 
 
+# Platforms whose module answers injected faults in its own documented error envelope.
+_PLATFORM_FAULTS = {"x": x.fault_response, "mastodon": mastodon.fault_response,
+                    "bluesky": bluesky.fault_response, "linkedin": linkedin.fault_response}
+
+
 def _fault_response(fault: Fault, platform: str) -> Resp:
     status = int(fault.status or 500)
+    if platform in _PLATFORM_FAULTS:
+        return _PLATFORM_FAULTS[platform](status, fault.reset_in)
     headers: dict[str, str] = {}
     if status == 429:
         reset = int(time.time()) + fault.reset_in
@@ -108,6 +116,10 @@ class Handler(BaseHTTPRequestHandler):
                     store.requests.append({"method": self.command, "path": url.path, "platform": platform,
                                            "status": resp.status, "at": time.time()})
                     del store.requests[:-500]
+                    store.bodies.append({"platform": platform, "method": self.command, "path": rel,
+                                         "query": req.query, "headers": headers,
+                                         "content_type": headers.get("content-type", ""), "body": body[:200_000]})
+                    del store.bodies[:-500]
                 self._send(resp)
                 return
         self._send(Resp(404, {"error": "unknown platform prefix"}))

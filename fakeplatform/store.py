@@ -81,6 +81,12 @@ class Store:
             self.faults: list[Fault] = []
             self.idempotency: dict[tuple[str, str], str] = {}
             self.requests: list[dict[str, Any]] = []
+            # Per-platform switches and counters of the realistic quirks (see each module's
+            # OPTIONS); tests set them through FakePlatform.store.options.
+            self.options: dict[str, Any] = {}
+            self.counters: dict[str, list[float]] = {}
+            self.bodies: list[dict[str, Any]] = []  # request bodies, for the contract tests
+            self.sessions: dict[str, str] = {}  # valid refresh tokens -> account (Bluesky)
             self._ids = itertools.count(1000000001)
 
     def next_id(self) -> str:
@@ -96,6 +102,23 @@ class Store:
                         fault.count -= 1
                     return fault
         return None
+
+    def option(self, name: str, default: Any) -> Any:
+        with self.lock:
+            return self.options.get(name, default)
+
+    def hit(self, key: str, limit: int, window: float) -> float:
+        """Count one call against a sliding-window quota; returns 0 if allowed, else the
+        seconds until the oldest call in the window expires."""
+        now = time.time()
+        with self.lock:
+            calls = [t for t in self.counters.get(key, []) if t > now - window]
+            if len(calls) >= limit:
+                self.counters[key] = calls
+                return calls[0] + window - now
+            calls.append(now)
+            self.counters[key] = calls
+            return 0.0
 
     def add_post(self, post: Post) -> Post:
         with self.lock:

@@ -8,7 +8,8 @@ account key becomes "<platform>:<account lower-case>", e.g. FAHNDUNG_X_LKA_ACCES
 
 Public surface: AccountConfig, PLATFORM_FIELDS, accounts_from_env(), account_get(),
 max_attempts(), backoff_seconds(n), lease_seconds(), absent_settle_seconds(), website_enabled(),
-mastodon_limit(), delete_rate(platform).
+mastodon_limit(), delete_rate(platform), LINKEDIN_VERSION, linkedin_version(account), linkedin_version_age_months(version, today),
+linkedin_token_expires(account).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -33,7 +35,7 @@ PLATFORM_FIELDS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "instagram": (("USER_ID", "TOKEN"), ("GRAPH_BASE", "CAN_DELETE", "VIEW_URL", "LABEL")),
     "mastodon": (("BASE_URL", "TOKEN"), ("MAX_CHARS", "VIEW_URL", "LABEL")),
     "bluesky": (("HANDLE", "APP_PASSWORD"), ("PDS", "VIEW_URL", "LABEL")),
-    "linkedin": (("AUTHOR", "TOKEN"), ("API_BASE", "VERSION", "VIEW_URL", "LABEL")),
+    "linkedin": (("AUTHOR", "TOKEN"), ("API_BASE", "VERSION", "TOKEN_EXPIRES", "VIEW_URL", "LABEL")),
     # Manual channels: a person posts; the variable names where.
     "whatsapp": (("CHANNEL",), ("LABEL",)),
     "press": (("RECIPIENTS",), ("LABEL",)),
@@ -173,6 +175,37 @@ def absent_settle_seconds() -> float:
 
     connect, read = default_timeout()
     return connect + read + 2 * read + absent_margin_seconds()
+
+
+# The one place of the LinkedIn API version (YYYYMM). LinkedIn supports a version for about
+# a year, then answers every call with HTTP 426 NONEXISTENT_VERSION
+# (learn.microsoft.com/linkedin/marketing/versioning). `manage.py check` warns from month
+# 11 on (publishing.checks); bump it with the monthly release notes in view.
+LINKEDIN_VERSION = "202609"
+LINKEDIN_VERSION_WARN_MONTHS = 11
+LINKEDIN_VERSION_SUNSET_MONTHS = 12
+# Member access tokens live 60 days and cannot be refreshed without partner approval
+# (learn.microsoft.com/linkedin/shared/authentication/programmatic-refresh-tokens).
+LINKEDIN_TOKEN_WARN_DAYS = 14
+
+
+def linkedin_version(account: AccountConfig | None = None) -> str:
+    return (account.get("VERSION") if account is not None else "") or LINKEDIN_VERSION
+
+
+def linkedin_version_age_months(version: str, today: date) -> int | None:
+    """Whole months since the version's release month; None if it is not YYYYMM."""
+    match = re.fullmatch(r"(\d{4})(\d{2})", version or "")
+    if not match or not 1 <= int(match.group(2)) <= 12:
+        return None
+    return (today.year - int(match.group(1))) * 12 + today.month - int(match.group(2))
+
+
+def linkedin_token_expires(account: AccountConfig) -> date | None:
+    """FAHNDUNG_LINKEDIN_<ACC>_TOKEN_EXPIRES (YYYY-MM-DD, from the OAuth answer's
+    expires_in); None if not set. Raises ValueError for an unreadable date."""
+    value = account.get("TOKEN_EXPIRES")
+    return date.fromisoformat(value[:10]) if value else None
 
 
 def mastodon_limit(account: AccountConfig | None) -> int:

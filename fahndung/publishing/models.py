@@ -204,3 +204,16 @@ class AccountHealth(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account}: {self.status}"
+
+
+class PlatformSession(models.Model):
+    """A platform login shared by all worker processes (Bluesky: access + refresh JWT, DID,
+    PDS endpoint), so that each process does not log in on its own – Bluesky allows about
+    100 logins a day per account. `data` is Fernet-encrypted (publishing.sessions)."""
+
+    account = models.CharField(max_length=64, unique=True)
+    data = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Sitzung {self.account}"

@@ -22,7 +22,8 @@ def fake_platform_server():
 
 
 @pytest.fixture
-def fake_platform(fake_platform_server, monkeypatch):
+def fake_platform(fake_platform_server, monkeypatch, db):
+    # db: Bluesky sessions are shared between processes through the database.
     fake_platform_server.reset()
     for key, value in demo_env(fake_platform_server.url).items():
         monkeypatch.setenv(key, value)

@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 import httpx
@@ -30,19 +32,42 @@ def strip_urls(text: str) -> str:
     return " ".join(_URL.sub(" ", html.unescape(text or "")).split())
 
 
+def _reset_in(value: str) -> float | None:
+    """Seconds until a reset given as unix seconds (X, Bluesky's RateLimit-Reset) or as an
+    ISO-8601 timestamp (Mastodon's X-RateLimit-Reset, rack_attack.rb)."""
+    try:
+        return max(0.0, float(value) - time.time())
+    except ValueError:
+        pass
+    try:
+        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return max(0.0, (moment - datetime.now(UTC)).total_seconds())
+
+
 def retry_after_of(headers: Any) -> float | None:
-    value = headers.get("retry-after") if headers else None
+    """Wait demanded by a 429/503: Retry-After (seconds or HTTP date), else a reset header
+    (X: x-rate-limit-reset; Mastodon: x-ratelimit-reset, ISO-8601; Bluesky: ratelimit-reset)."""
+    if not headers:
+        return None
+    value = headers.get("retry-after")
     if value:
         try:
             return max(0.0, float(value))
         except ValueError:
-            pass
-    reset = headers.get("x-rate-limit-reset") if headers else None
-    if reset:
-        try:
-            return max(0.0, float(reset) - time.time())
-        except ValueError:
-            pass
+            try:
+                return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
+            except (TypeError, ValueError):
+                pass
+    for name in ("x-rate-limit-reset", "x-ratelimit-reset", "ratelimit-reset"):
+        reset = headers.get(name)
+        if reset:
+            seconds = _reset_in(str(reset))
+            if seconds is not None:
+                return seconds
     return None
 
 

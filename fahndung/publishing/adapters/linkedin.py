@@ -4,16 +4,37 @@ Headers LinkedIn-Version and X-Restli-Protocol-Version: 2.0.0 are required; the 
 URN comes back in the x-restli-id header. Commentary is "little text": reserved
 characters are escaped and hashtags written as {hashtag|\\#|Tag}. DELETE is idempotent
 (404/204 both mean gone). LinkedIn has no API switch for comments.
+
+Version: conf.LINKEDIN_VERSION (one place; `manage.py check` warns before the sunset). A
+426 NONEXISTENT_VERSION is a configuration alarm, not a content problem: logged as an
+error, permanent for the call (retrying cannot help), and marked `config_alarm`.
+Images: Images API – initializeUpload, PUT the bytes, then `content.media{id, altText}`
+(several images: `content.multiImage.images[]`) [learn.microsoft.com … images-api, posts-api].
+Member tokens expire after 60 days (EXPIRED_ACCESS_TOKEN): permanent, "reconnect".
 """
 
 from __future__ import annotations
 
+import logging
 import re
 from urllib.parse import quote
 
-from fahndung.publishing.adapters._http import HttpAdapter, strip_urls
-from fahndung.publishing.adapters.base import AdapterError, Capabilities, Payload, RemoteRef
+import httpx
+
+from fahndung.publishing import conf
+from fahndung.publishing.adapters._http import HttpAdapter, retry_after_of, strip_urls
+from fahndung.publishing.adapters.base import (
+    AdapterError,
+    Capabilities,
+    MediaItem,
+    Payload,
+    RemoteRef,
+    error_from_status,
+)
 from fahndung.publishing.conf import AccountConfig
+
+log = logging.getLogger(__name__)
+ALT_TEXT_MAX = 4086  # Images API altText limit
 
 CAPABILITIES = Capabilities(can_delete=True, can_edit=True, can_disable_comments=False)
 _RESERVED = re.compile(r"([\\|{}@\[\]()<>#*_~])")
@@ -57,16 +78,56 @@ class LinkedInAdapter(HttpAdapter):
         self.author = account.get("AUTHOR")
         self.headers = {
             "Authorization": f"Bearer {account.get('TOKEN')}",
-            "LinkedIn-Version": account.get("VERSION", "202505"),
+            "LinkedIn-Version": conf.linkedin_version(account),
             "X-Restli-Protocol-Version": "2.0.0",
         }
 
+    def _error(self, resp: httpx.Response) -> AdapterError:
+        try:
+            body = resp.json()
+        except ValueError:
+            body = {}
+        code = str(body.get("code", "")) if isinstance(body, dict) else ""
+        if resp.status_code == 426 or code == "NONEXISTENT_VERSION":
+            version = self.headers["LinkedIn-Version"]
+            log.error("LinkedIn rejects API version %s (HTTP 426) for %s: raise conf.LINKEDIN_VERSION", version,
+                      self.account)
+            err = AdapterError(
+                f"linkedin: API-Version {version} wird von LinkedIn nicht mehr unterstützt (HTTP 426). "
+                "Die Konfiguration muss aktualisiert werden (LinkedIn-Version).", permanent=True, http_status=426)
+            err.config_alarm = "version_outdated"
+            return err
+        if resp.status_code == 401 and (code in ("EXPIRED_ACCESS_TOKEN", "REVOKED_ACCESS_TOKEN")
+                                        or body.get("serviceErrorCode") in (65601, 65602)):
+            err = AdapterError("linkedin: Zugriffstoken abgelaufen oder widerrufen (HTTP 401); das Konto muss neu "
+                               "verbunden werden.", permanent=True, http_status=401)
+            err.config_alarm = "reconnect_needed"
+            return err
+        return error_from_status(self.platform, resp.status_code, resp.text, retry_after_of(resp.headers))
+
+    def upload_image(self, item: MediaItem) -> str:
+        """Images API: initializeUpload → PUT bytes → image URN (used in content.media.id)."""
+        resp = self._call("upload", "POST", f"{self.base}/rest/images", headers=self.headers,
+                          params={"action": "initializeUpload"},
+                          json={"initializeUploadRequest": {"owner": self.author}})
+        value = resp.json().get("value") or {}
+        if not value.get("uploadUrl") or not value.get("image"):
+            raise AdapterError("linkedin: initializeUpload ohne uploadUrl/image.", permanent=False)
+        self._call("upload", "PUT", value["uploadUrl"], content=item.data,
+                   headers={"Authorization": self.headers["Authorization"], "Content-Type": item.mime_type})
+        return str(value["image"])
+
     def publish(self, payload: Payload) -> RemoteRef:
-        body = {
+        body: dict = {
             "author": self.author, "commentary": little_text(payload.text), "visibility": "PUBLIC",
             "distribution": {"feedDistribution": "MAIN_FEED", "targetEntities": [], "thirdPartyDistributionChannels": []},
             "lifecycleState": "PUBLISHED", "isReshareDisabledByAuthor": False,
         }
+        images = [{"id": self.upload_image(m), "altText": m.alt_text[:ALT_TEXT_MAX]} for m in payload.media[:4]]
+        if len(images) == 1:
+            body["content"] = {"media": images[0]}
+        elif images:
+            body["content"] = {"multiImage": {"images": images}}
         resp = self._call("publish", "POST", f"{self.base}/rest/posts", headers=self.headers, json=body)
         urn = resp.headers.get("x-restli-id") or resp.headers.get("x-linkedin-id")
         if not urn:

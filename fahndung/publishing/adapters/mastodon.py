@@ -13,10 +13,17 @@ import re
 import time
 
 from fahndung.publishing.adapters._http import HttpAdapter, strip_urls
-from fahndung.publishing.adapters.base import Capabilities, MediaItem, Payload, RemoteRef
+from fahndung.publishing.adapters.base import (
+    AdapterError,
+    Capabilities,
+    MediaItem,
+    Payload,
+    RemoteRef,
+)
 from fahndung.publishing.conf import AccountConfig
 
 CAPABILITIES = Capabilities(can_delete=True, can_edit=True, can_disable_comments=False)
+MEDIA_POLLS = 8  # 0.25 + 0.5 + 1 + 2 × 5 s ≈ 12 s, then the task retries later
 
 
 class MastodonAdapter(HttpAdapter):
@@ -33,14 +40,21 @@ class MastodonAdapter(HttpAdapter):
                           files={"file": ("image", item.data, item.mime_type)},
                           data={"description": item.alt_text[:1500]})
         media = resp.json()
-        for _ in range(10):  # 202 = still processing; the status create would reject it
-            if resp.status_code != 202 and media.get("url"):
-                break
-            time.sleep(0.5)
+        # 202 + url null = still processing (methods/media.md); GET answers 206 until ready.
+        # A status that attaches unprocessed media is a 422, so never create before "ready".
+        delay = 0.25
+        for _ in range(MEDIA_POLLS):
+            if resp.status_code == 200 and media.get("url"):
+                return str(media["id"])
+            time.sleep(delay)
+            delay = min(delay * 2, 2.0)
             resp = self._call("upload", "GET", f"{self.base}/api/v1/media/{media['id']}", headers=self.headers,
                               accept=(206,))
             media = resp.json()
-        return str(media["id"])
+        if resp.status_code == 200 and media.get("url"):
+            return str(media["id"])
+        raise AdapterError("mastodon: Bild wird noch verarbeitet; neuer Versuch folgt.", permanent=False,
+                           retry_after=30.0, http_status=resp.status_code)
 
     def publish(self, payload: Payload) -> RemoteRef:
         media_ids = [self.upload_media(m) for m in payload.media[:4]]

@@ -68,7 +68,11 @@ def test_rate_limit_is_transient_with_retry_after(account, fake_platform):
         adapter_for(account).publish(payload())
     assert exc.value.permanent is False
     assert exc.value.http_status == 429
-    assert exc.value.retry_after is not None and 30 < exc.value.retry_after <= 43
+    if account == "linkedin:ppstuttgart":
+        # LinkedIn documents no rate-limit headers: the engine's backoff decides.
+        assert exc.value.retry_after is None
+    else:
+        assert exc.value.retry_after is not None and 30 < exc.value.retry_after <= 43
 
 
 @pytest.mark.parametrize("account", list(API_ACCOUNTS))
@@ -140,6 +144,7 @@ def test_bluesky_deterministic_rkey_prevents_duplicates(fake_platform):
 @pytest.mark.parametrize("media_api", ["v1", "v2"])
 def test_x_media_upload_with_alt_text(media_api, fake_platform, monkeypatch):
     monkeypatch.setenv("FAHNDUNG_X_LKA_MEDIA_API", media_api)
+    fake_platform.store.options["x_v1_media"] = True  # tiers that still have v1.1 (enterprise)
     adapter = adapter_for("x:lka")
     ref = adapter.publish(payload(media=[MediaItem(JPEG, "image/jpeg", "Foto der gesuchten Person")]))
     post = fake_platform.posts("x", live=True)[0]
