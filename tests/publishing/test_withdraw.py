@@ -177,7 +177,9 @@ def test_legacy_withdraw_task_cannot_be_completed_in_publishing(published, press
 
 @pytest.mark.django_db
 def test_never_sent_publication_is_withdrawn_without_calls(appeal, publish_appeal, fake_platform):
-    fake_platform.add_fault("linkedin", status=401, count=1)
+    # A rejected post (400), not an account problem: a 401 marks the account "reconnect
+    # needed", and takedowns on such an account go straight to a person.
+    fake_platform.add_fault("linkedin", status=400, count=1)
     publish_appeal(appeal)
     publication = pub(appeal, "linkedin:ppstuttgart")
     assert publication.state == State.FAILED

@@ -16,7 +16,12 @@ from typing import Any
 import httpx
 
 from fahndung.core import http
-from fahndung.publishing.adapters.base import AdapterError, Capabilities, error_from_status
+from fahndung.publishing.adapters.base import (
+    AccountProblem,
+    AdapterError,
+    Capabilities,
+    error_from_status,
+)
 from fahndung.publishing.conf import AccountConfig
 
 # recorder(operation, http_status, duration_ms, outcome, error)
@@ -105,7 +110,12 @@ class HttpAdapter:
         raise err
 
     def _error(self, resp: httpx.Response) -> AdapterError:
-        return error_from_status(self.platform, resp.status_code, resp.text, retry_after_of(resp.headers))
+        """Status-based classification; a 429 throttles the whole account, a 401 means the
+        token is dead (someone must reconnect) – both go to the account's health."""
+        err = error_from_status(self.platform, resp.status_code, resp.text, retry_after_of(resp.headers))
+        err.account_problem = {429: AccountProblem.THROTTLED, 401: AccountProblem.RECONNECT_NEEDED}.get(
+            resp.status_code, "")
+        return err
 
     def find_existing(self, payload: Any) -> Any:
         return None

@@ -7,7 +7,7 @@ characters are escaped and hashtags written as {hashtag|\\#|Tag}. DELETE is idem
 
 Version: conf.LINKEDIN_VERSION (one place; `manage.py check` warns before the sunset). A
 426 NONEXISTENT_VERSION is a configuration alarm, not a content problem: logged as an
-error, permanent for the call (retrying cannot help), and marked `config_alarm`.
+error, permanent for the call (retrying cannot help), and marked AccountProblem.VERSION_OUTDATED (account health).
 Images: Images API – initializeUpload, PUT the bytes, then `content.media{id, altText}`
 (several images: `content.multiImage.images[]`) [learn.microsoft.com … images-api, posts-api].
 Member tokens expire after 60 days (EXPIRED_ACCESS_TOKEN): permanent, "reconnect".
@@ -22,14 +22,14 @@ from urllib.parse import quote
 import httpx
 
 from fahndung.publishing import conf
-from fahndung.publishing.adapters._http import HttpAdapter, retry_after_of, strip_urls
+from fahndung.publishing.adapters._http import HttpAdapter, strip_urls
 from fahndung.publishing.adapters.base import (
+    AccountProblem,
     AdapterError,
     Capabilities,
     MediaItem,
     Payload,
     RemoteRef,
-    error_from_status,
 )
 from fahndung.publishing.conf import AccountConfig
 
@@ -92,18 +92,16 @@ class LinkedInAdapter(HttpAdapter):
             version = self.headers["LinkedIn-Version"]
             log.error("LinkedIn rejects API version %s (HTTP 426) for %s: raise conf.LINKEDIN_VERSION", version,
                       self.account)
-            err = AdapterError(
+            return AdapterError(
                 f"linkedin: API-Version {version} wird von LinkedIn nicht mehr unterstützt (HTTP 426). "
-                "Die Konfiguration muss aktualisiert werden (LinkedIn-Version).", permanent=True, http_status=426)
-            err.config_alarm = "version_outdated"
-            return err
+                "Die Konfiguration muss aktualisiert werden (LinkedIn-Version).", permanent=True, http_status=426,
+                account_problem=AccountProblem.VERSION_OUTDATED)
         if resp.status_code == 401 and (code in ("EXPIRED_ACCESS_TOKEN", "REVOKED_ACCESS_TOKEN")
                                         or body.get("serviceErrorCode") in (65601, 65602)):
-            err = AdapterError("linkedin: Zugriffstoken abgelaufen oder widerrufen (HTTP 401); das Konto muss neu "
-                               "verbunden werden.", permanent=True, http_status=401)
-            err.config_alarm = "reconnect_needed"
-            return err
-        return error_from_status(self.platform, resp.status_code, resp.text, retry_after_of(resp.headers))
+            return AdapterError("linkedin: Zugriffstoken abgelaufen oder widerrufen (HTTP 401); das Konto muss neu "
+                                "verbunden werden.", permanent=True, http_status=401,
+                                account_problem=AccountProblem.RECONNECT_NEEDED)
+        return super()._error(resp)
 
     def upload_image(self, item: MediaItem) -> str:
         """Images API: initializeUpload → PUT bytes → image URN (used in content.media.id)."""

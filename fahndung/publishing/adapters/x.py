@@ -22,6 +22,7 @@ import tweepy
 from fahndung.core import http
 from fahndung.publishing.adapters._http import strip_urls
 from fahndung.publishing.adapters.base import (
+    AccountProblem,
     AdapterError,
     Capabilities,
     MediaItem,
@@ -69,12 +70,14 @@ def map_error(exc: Exception) -> AdapterError:
     if isinstance(exc, tweepy.TooManyRequests):
         reset = getattr(exc, "reset_time", None)
         retry = max(0.0, reset - time.time()) if reset else None
-        return AdapterError("X: Ratenlimit erreicht (HTTP 429).", permanent=False, retry_after=retry, http_status=429)
+        return AdapterError("X: Ratenlimit erreicht (HTTP 429).", permanent=False, retry_after=retry, http_status=429,
+                            account_problem=AccountProblem.THROTTLED)
     if isinstance(exc, tweepy.TwitterServerError):
         return AdapterError(f"X: Serverfehler ({exc.response.status_code}).", permanent=False,
                             http_status=exc.response.status_code)
     if isinstance(exc, tweepy.Unauthorized):
-        return AdapterError("X: Zugangsdaten ungültig oder abgelaufen (HTTP 401).", permanent=True, http_status=401)
+        return AdapterError("X: Zugangsdaten ungültig oder abgelaufen (HTTP 401).", permanent=True, http_status=401,
+                            account_problem=AccountProblem.RECONNECT_NEEDED)
     if isinstance(exc, tweepy.NotFound):
         return AdapterError(f"X: nicht gefunden (HTTP 404): {exc}", permanent=True, http_status=404)
     if isinstance(exc, tweepy.HTTPException):
@@ -206,7 +209,8 @@ class XAdapter:
         if "resource-not-found" in kinds:
             return False
         raise AdapterError(f"X: Beitrag nicht abrufbar ({', '.join(sorted(kinds)) or 'ohne Angabe'}); "
-                           "Abwesenheit nicht bewiesen.", permanent=True, http_status=200)
+                           "Abwesenheit nicht bewiesen.", permanent=True, http_status=200,
+                           account_problem=AccountProblem.RECONNECT_NEEDED)
 
     def find_existing(self, payload: Payload) -> RemoteRef | None:
         me = self._timed("lookup", self.client.get_me, user_auth=True)

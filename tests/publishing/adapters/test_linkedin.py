@@ -35,7 +35,7 @@ def test_sunset_version_426_is_a_configuration_alarm(fake_platform, monkeypatch,
         adapter.publish(payload("k2", text="Andere Fahndung")) if operation == "publish" else getattr(adapter, operation)(ref)
     assert exc.value.http_status == 426 and exc.value.permanent is True
     assert "Konfiguration" in exc.value.message
-    assert getattr(exc.value, "account_problem", getattr(exc.value, "config_alarm", "")) == "version_outdated"
+    assert exc.value.account_problem == "version_outdated"
 
 
 def test_image_goes_through_images_api_with_alt_text(fake_platform):
@@ -52,7 +52,7 @@ def test_expired_member_token_means_reconnect(fake_platform):
     with pytest.raises(AdapterError) as exc:
         adapter_for(ACCOUNT).publish(payload())
     assert exc.value.permanent is True and "neu verbunden" in exc.value.message
-    assert getattr(exc.value, "account_problem", getattr(exc.value, "config_alarm", "")) == "reconnect_needed"
+    assert exc.value.account_problem == "reconnect_needed"
 
 
 def _ids(monkeypatch, **env) -> set[str]:
