@@ -276,6 +276,9 @@ SECURE_HSTS_PRELOAD = False
 # Submitting the domain to the browsers' HSTS preload list is an operator decision
 # (it cannot be undone quickly), so that one deploy warning is silenced on purpose.
 SILENCED_SYSTEM_CHECKS = ["security.W021"]
+# Reverse proxies whose X-Forwarded-For is believed (addresses or networks); rate limits
+# then key on the real client (fahndung.core.middleware). Empty: the direct peer counts.
+FAHNDUNG_TRUSTED_PROXIES = env_list("FAHNDUNG_TRUSTED_PROXIES", [])
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("FAHNDUNG_BEHIND_PROXY", False) else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

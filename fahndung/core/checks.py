@@ -11,6 +11,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.checks import Error, Tags, register
 
+from fahndung.core.middleware import parse_networks
+
 # Brokers that live inside one host or one process.
 _LOCAL_BROKERS = ("filesystem://", "memory://", "sqla+sqlite:", "sqlalchemy+sqlite:")
 _LOCAL_CACHES = (
@@ -39,3 +41,14 @@ def check_shared_infrastructure(app_configs=None, **kwargs) -> list[Error]:
             id="fahndung.E002",
         ))
     return errors
+
+
+@register(Tags.security)
+def check_trusted_proxies(app_configs=None, **kwargs) -> list[Error]:
+    entries = tuple(getattr(settings, "FAHNDUNG_TRUSTED_PROXIES", ()) or ())
+    try:
+        parse_networks(entries)
+    except ValueError as exc:
+        return [Error(f"FAHNDUNG_TRUSTED_PROXIES: „{exc}“ ist keine IP-Adresse und kein Netz.",
+                      hint="Kommagetrennt, z. B. 10.0.0.5,10.1.0.0/16,::1.", id="fahndung.E005")]
+    return []

@@ -3,14 +3,24 @@
 The client address is turned into a keyed hash (key rotates daily, lives only in
 the cache) that rate limiting may use; REMOTE_ADDR, forwarding headers and the user
 agent are then removed from the request so nothing downstream can log or store them.
+
+Behind reverse proxies (FAHNDUNG_TRUSTED_PROXIES: addresses or networks) the client is
+the rightmost X-Forwarded-For hop that is not a trusted proxy – every proxy appends the
+address it saw, so entries left of the first untrusted hop are whatever the client sent.
+The header is only read when the direct peer is a trusted proxy.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import secrets
+from collections.abc import Mapping
+from functools import lru_cache
+from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 
 from fahndung.core import clock
@@ -31,13 +41,48 @@ def client_fingerprint(address: str) -> str:
     return hmac.new(_daily_key(), address.encode(), hashlib.sha256).hexdigest()[:32]
 
 
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+@lru_cache(maxsize=8)
+def parse_networks(entries: tuple[str, ...]) -> tuple[Network, ...]:
+    """Trusted proxy entries → networks; raises ValueError naming a bad entry."""
+    networks = []
+    for entry in entries:
+        try:
+            networks.append(ipaddress.ip_network(entry.strip(), strict=False))
+        except ValueError:
+            raise ValueError(entry) from None
+    return tuple(networks)
+
+
+def _trusted(address: str, networks: tuple[Network, ...]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address.strip())
+    except ValueError:
+        return False
+    return any(ip in net for net in networks)
+
+
+def client_address(meta: Mapping[str, Any]) -> str:
+    """The address of the real client (see the module docstring)."""
+    remote = str(meta.get("REMOTE_ADDR", "") or "") or "unknown"
+    networks = parse_networks(tuple(getattr(settings, "FAHNDUNG_TRUSTED_PROXIES", ()) or ()))
+    if not networks or not _trusted(remote, networks):
+        return remote
+    hops = [h.strip() for h in str(meta.get("HTTP_X_FORWARDED_FOR", "") or "").split(",") if h.strip()]
+    for hop in reversed(hops):
+        if not _trusted(hop, networks):
+            return hop
+    return hops[0] if hops else remote
+
+
 class StripClientAddressMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        address = request.META.get("REMOTE_ADDR", "") or "unknown"
-        request.client_key = client_fingerprint(address)
+        request.client_key = client_fingerprint(client_address(request.META))
         for name in _SCRUBBED:
             request.META.pop(name, None)
         # Django's CommonMiddleware and auth signals read REMOTE_ADDR; keep a harmless value.
