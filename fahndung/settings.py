@@ -65,6 +65,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "fahndung.ops.metrics.LatencyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "fahndung.core.middleware.StripClientAddressMiddleware",
@@ -252,6 +253,9 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A worker child whose resident memory grew past this (KiB) is replaced after its task, so no
+# task's memory outlives it; photo jobs additionally run in a child process each (imaging.sandbox).
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("FAHNDUNG_WORKER_MAX_MEMORY_MB", 512) * 1024
 CELERY_TIMEZONE = TIME_ZONE
 # Never let .delay() hang while the broker is down; callers fall back to the sweep/outbox.
 CELERY_BROKER_CONNECTION_TIMEOUT = env_int("FAHNDUNG_BROKER_CONNECT_TIMEOUT", 3)
@@ -281,6 +285,10 @@ SILENCED_SYSTEM_CHECKS = ["security.W021"]
 FAHNDUNG_TRUSTED_PROXIES = env_list("FAHNDUNG_TRUSTED_PROXIES", [])
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("FAHNDUNG_BEHIND_PROXY", False) else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Load balancers and Prometheus probe nodes over plain HTTP inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
+# /metrics answers only with "Authorization: Bearer <token>"; unset = /metrics is off (404).
+FAHNDUNG_METRICS_TOKEN = env_secret("FAHNDUNG_METRICS_TOKEN")
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 from django.utils.csp import CSP  # noqa: E402
@@ -294,12 +302,21 @@ SECURE_CSP_REPORT_ONLY = {
 }
 
 # No client address in logs or error reports (tipster privacy, R18).
+# "json": one JSON object per line for log shippers; "plain" for people reading a terminal.
+FAHNDUNG_LOG_FORMAT = env_str("FAHNDUNG_LOG_FORMAT", "plain")
+if FAHNDUNG_LOG_FORMAT not in ("plain", "json"):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("FAHNDUNG_LOG_FORMAT must be 'plain' or 'json'")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"scrub": {"()": "fahndung.core.logging.ScrubClientDataFilter"}},
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["scrub"], "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "fahndung.core.logging.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["scrub"], "formatter": FAHNDUNG_LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env_str("FAHNDUNG_LOG_LEVEL", "INFO")},
     "loggers": {
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},

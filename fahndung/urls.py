@@ -10,6 +10,7 @@ admin.site.__class__ = OTPAdminSite
 
 urlpatterns = [
     path("", RedirectView.as_view(url="/fahndung/", permanent=False)),
+    path("", include("fahndung.ops.urls")),
     path("fahndung/", include("fahndung.public.urls")),
     path("hinweise/", include("fahndung.tips.public_urls")),
     path("staff/photos/", include("fahndung.imaging.urls")),

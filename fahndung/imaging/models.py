@@ -58,6 +58,8 @@ class PhotoAnalysis(models.Model):
     rendered_revision = models.IntegerField(default=-1)
     detected = models.BooleanField(default=False)
     pipeline_version = models.CharField(max_length=32, blank=True)
+    # Peak resident memory of the last finished job's child process (sizing, /metrics).
+    peak_memory_mib = models.PositiveIntegerField(null=True, blank=True)
     width = models.PositiveIntegerField(null=True, blank=True)
     height = models.PositiveIntegerField(null=True, blank=True)
     flags = models.JSONField(default=list, blank=True)

@@ -7,26 +7,24 @@ photo_process(*, analysis_id) -> str   ("done", "skipped", "failed", "requeued")
     changed), the result is discarded and the job runs again.
 analysis_fail(*, analysis_id, reason) -> None
 processing_sweep() -> int   re-enqueues pending rows and stuck processing rows.
+
+Pixels are only ever touched in a child process per job (imaging.sandbox) under the memory
+budget; this module reads the original, hands the bytes over and stores what comes back.
 """
 
 from __future__ import annotations
 
 from datetime import timedelta
 
-import numpy as np
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext_noop
-from PIL import Image
 
 from fahndung.core import clock
 from fahndung.imaging import conf
-from fahndung.imaging.engine import detector
 from fahndung.imaging.lib import PIPELINE_VERSION, pipeline
-from fahndung.imaging.lib.decode import decode
 from fahndung.imaging.lib.detect import Box, iou
 from fahndung.imaging.lib.errors import ImageRejected
-from fahndung.imaging.lib.renditions import encode_jpeg
 from fahndung.imaging.models import (
     AnalysisState,
     BoxKind,
@@ -35,23 +33,14 @@ from fahndung.imaging.models import (
     RedactionBox,
     Rendition,
 )
+from fahndung.imaging.sandbox import MIB, PhotoJob, Rendered
 from fahndung.imaging.services import enqueue_processing, transition
-
-PREVIEW_SIDE = 2000
 
 
 def _progress(analysis_id: int, value: int, label: str) -> None:
     PhotoAnalysis.objects.filter(pk=analysis_id, state=AnalysisState.PROCESSING).update(
         progress=value, progress_label=label, updated_at=clock.now()
     )
-
-
-def _preview(rgb: np.ndarray) -> bytes:
-    h, w = rgb.shape[:2]
-    scale = min(1.0, PREVIEW_SIDE / max(h, w))
-    if scale < 1.0:
-        rgb = np.asarray(Image.fromarray(rgb).resize((round(w * scale), round(h * scale)), Image.Resampling.LANCZOS))
-    return encode_jpeg(rgb, 8_000_000)
 
 
 def analysis_fail(*, analysis_id: int, reason: str) -> None:
@@ -74,8 +63,7 @@ def _redaction_plan(analysis: PhotoAnalysis) -> tuple[tuple[int, int, int, int] 
     return subject, boxes
 
 
-def _store_detection(analysis_id: int, decoded_flags: list[str], notes: list[str], rgb: np.ndarray) -> None:
-    result = pipeline.analyse(rgb, detector(), decoded_flags=decoded_flags)
+def _store_detection(analysis_id: int, result: pipeline.Analysis, notes: list[str]) -> None:
     with transaction.atomic():
         analysis = PhotoAnalysis.objects.select_for_update().get(pk=analysis_id)
         if analysis.detected:
@@ -94,7 +82,7 @@ def _store_detection(analysis_id: int, decoded_flags: list[str], notes: list[str
         analysis.save()
 
 
-def _store_renditions(analysis: PhotoAnalysis, result: pipeline.Result, signature: str) -> None:
+def _store_renditions(analysis: PhotoAnalysis, result: Rendered, signature: str) -> None:
     source = analysis.photo.sha256
     keep = set()
     for name, out in result.renditions.items():
@@ -132,19 +120,21 @@ def photo_process(*, analysis_id: int) -> str:
         photo = analysis.photo
     with photo.original.open("rb") as fh:
         data = fh.read()
+    method = conf.redaction_method()
     try:
-        decoded = decode(data, max_pixels=conf.max_pixels(), max_bytes=conf.max_bytes())
+        with PhotoJob(data, conf.job_limits()) as job:
+            del data
+            _progress(analysis_id, 20, gettext_noop("Gesichter werden gesucht"))
+            if not analysis.detected:
+                assert job.decoded is not None
+                _store_detection(analysis_id, job.analyse(), job.decoded.notes)
+            _progress(analysis_id, 60, gettext_noop("Bereiche werden unkenntlich gemacht"))
+            analysis.refresh_from_db()
+            subject, boxes = _redaction_plan(analysis)
+            result = job.render(subject, boxes, method)
     except ImageRejected as exc:
         analysis_fail(analysis_id=analysis_id, reason=exc.message)
         return "failed"
-    _progress(analysis_id, 20, gettext_noop("Gesichter werden gesucht"))
-    if not analysis.detected:
-        _store_detection(analysis_id, decoded.flags, decoded.notes, decoded.rgb)
-    _progress(analysis_id, 60, gettext_noop("Bereiche werden unkenntlich gemacht"))
-    analysis.refresh_from_db()
-    subject, boxes = _redaction_plan(analysis)
-    method = conf.redaction_method()
-    result = pipeline.run(decoded.rgb, subject=subject, redact_boxes=boxes, method=method)
     _progress(analysis_id, 85, gettext_noop("Formate werden gespeichert"))
     signature = pipeline.boxes_signature(subject, boxes, method)
     with transaction.atomic():
@@ -155,12 +145,12 @@ def photo_process(*, analysis_id: int) -> str:
             transaction.on_commit(lambda: enqueue_processing(analysis_id))
             return "requeued"  # an edit arrived meanwhile; render again with the new boxes
         _store_renditions(analysis, result, signature)
-        for field, rgb in (("preview_original", decoded.rgb), ("preview_redacted", result.redacted)):
+        for field, jpeg in (("preview_original", result.preview_original), ("preview_redacted", result.preview_redacted)):
             old = getattr(analysis, field)
             if old:
                 old.delete(save=False)
             getattr(analysis, field).save(f"previews/{analysis.photo.appeal_id}/{field}-{signature[:24]}.jpg",
-                                          ContentFile(_preview(rgb)), save=False)
+                                          ContentFile(jpeg), save=False)
         flags = [f for f in analysis.flags if f not in ("subject_overlap", "subject_unconfirmed")]
         flags += result.flags
         if analysis.subject_box is not None and not analysis.subject_confirmed:
@@ -168,6 +158,8 @@ def photo_process(*, analysis_id: int) -> str:
         analysis.flags = sorted(set(flags))
         analysis.rendered_revision = revision
         analysis.pipeline_version = PIPELINE_VERSION
+        if job.peak_rss_bytes is not None:
+            analysis.peak_memory_mib = -(-job.peak_rss_bytes // MIB)
         analysis.progress, analysis.progress_label = 100, gettext_noop("Fertig")
         transition(analysis, "finish", None)
     return "done"

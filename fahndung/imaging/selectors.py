@@ -15,6 +15,7 @@ Staff reads (scoped through appeals.selectors.photo_get / appeal_get, NotFound o
   appeal_photo_rows(*, user, appeal) -> list[PhotoRow]
   photo_queue(*, user, state=None) -> QuerySet[PhotoAnalysis]   photos in scope, review first
   user_can_redact / user_can_review(*, user, appeal) -> bool
+System read: job_memory_stats(*, since) -> {"by_state", "peak_memory_mib"}   (/metrics)
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.files.storage import default_storage
-from django.db.models import QuerySet
+from django.db.models import Count, Max, QuerySet
 from django.utils.translation import gettext
 
 from fahndung.accounts.roles import PRESS_OFFICE, has_role
@@ -155,3 +156,12 @@ def photo_queue(*, user: Any, state: str | None = None) -> QuerySet[PhotoAnalysi
         qs = qs.filter(state=state)
     order = Case(*[When(state=s, then=Value(i)) for i, s in enumerate(_QUEUE_ORDER)], output_field=IntegerField())
     return qs.annotate(queue_order=order).order_by("queue_order", "-updated_at")
+
+
+def job_memory_stats(*, since: Any) -> dict[str, Any]:
+    """System view for /metrics: photos per analysis state and the largest peak memory of
+    a photo job that finished since `since` (MiB, None when none finished)."""
+    counts = dict(PhotoAnalysis.objects.values_list("state").annotate(n=Count("id")).values_list("state", "n"))
+    peak = PhotoAnalysis.objects.filter(updated_at__gte=since, peak_memory_mib__isnull=False).aggregate(
+        m=Max("peak_memory_mib"))["m"]
+    return {"by_state": {s: int(counts.get(s, 0)) for s in AnalysisState.values}, "peak_memory_mib": peak}

@@ -10,6 +10,7 @@ Public surface:
   withdraw_instructions(*, account) -> str   copy-ready removal steps of a manual channel
   post_variants_for_appeal(*, appeal) -> QuerySet[PostVariant]
   account_health_overview(*, now=None) -> list[AccountHealthRow]   every API account's state
+  publication_state_counts() -> dict[state, int]   system counts for /metrics
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from fahndung.accounts.roles import ADMIN, PRESS_OFFICE, roles_of
 from fahndung.core.errors import NotFound
@@ -137,3 +138,9 @@ def account_health_overview(*, now: datetime | None = None) -> list[AccountHealt
             notified_at=health.notified_at if health else None, configured=key in labels,
         ))
     return out
+
+
+def publication_state_counts() -> dict[str, int]:
+    """System view for /metrics: number of publications per state (every state listed)."""
+    counts = dict(Publication.objects.values_list("state").annotate(n=Count("id")).values_list("state", "n"))
+    return {state: int(counts.get(state, 0)) for state in State.values}

