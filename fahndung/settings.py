@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI from a pinned package, served as our static files
     "django_otp",
     "django_otp.plugins.otp_totp",
     "fahndung.core",
@@ -226,6 +227,10 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # Choice sets shared by several components get stable names instead of hashed ones.
     "ENUM_NAME_OVERRIDES": ENUM_NAME_OVERRIDES,
+    # /api/v1/docs/ works offline and pinned (no CDN at @latest).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # --- Celery ---------------------------------------------------------------------
