@@ -252,6 +252,9 @@ def publication_retry(*, actor: Any, publication_id: int) -> Publication:
         publication.attempts = 0
         publication.next_attempt_at = clock.now()
         publication_transition(publication, State.PENDING, actor=actor, note="Erneuter Versuch")
+        # The give-up task of the engine is replaced by the fresh attempt budget.
+        publication.manual_tasks.filter(status=ManualPublishTask.Status.OPEN).update(
+            status=ManualPublishTask.Status.CANCELLED, done_at=clock.now(), done_by=actor, note="Erneuter Versuch")
         audit_record(actor=actor, action="publication.retry", obj=publication, appeal_id=publication.appeal_id)
         transaction.on_commit(lambda: _enqueue_publish([publication.pk]))
     return publication

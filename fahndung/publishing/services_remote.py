@@ -39,7 +39,7 @@ from fahndung.publishing.adapters.base import (
     Payload,
     RemoteRef,
 )
-from fahndung.publishing.models import Publication, PublicationAttempt
+from fahndung.publishing.models import ManualPublishTask, Publication, PublicationAttempt
 from fahndung.publishing.payloads import payload_for as _payload
 from fahndung.publishing.states import Channel, Desired, State
 
@@ -117,6 +117,10 @@ def publication_dispatch(*, publication_id: int) -> DispatchOutcome:
         throttled = services_health.account_throttled_for(account=publication.account)
         if throttled > 0:
             return _wait_for_account(publication, throttled)
+        if takeover and publication.attempts >= conf.max_attempts():
+            # A worker died mid-call on every attempt: no endless re-takes – a person decides.
+            return _give_up(publication, f"Veröffentlichung nach {publication.attempts} Versuchen abgebrochen "
+                                         "(Bearbeitung jeweils nicht abgeschlossen).")
         if takeover:
             publication.save(update_fields=["updated_at"])  # take over the expired lease
         else:
@@ -133,6 +137,10 @@ def publication_dispatch(*, publication_id: int) -> DispatchOutcome:
     except AdapterError as err:
         _note_account(publication, err)
         return _publish_failed(publication_id, err)
+    except Exception as exc:  # a bug or an unexpected answer: never leave the row "publishing"
+        log.exception("publish of publication %s failed unexpectedly", publication_id)
+        return _publish_failed(publication_id, AdapterError(
+            f"Unerwarteter Fehler: {type(exc).__name__}: {exc}", permanent=False))
     services_health.account_health_ok(account=publication.account)
     return _publish_succeeded(publication_id, ref)
 
@@ -164,11 +172,9 @@ def _publish_failed(publication_id: int, err: AdapterError) -> DispatchOutcome:
         publication.last_error_permanent = err.permanent
         give_up = err.permanent or publication.attempts >= conf.max_attempts()
         if give_up:
-            publication.next_attempt_at = None
-            _transition(publication, State.FAILED, err.message)
-            audit_record(actor=None, action="publication.failed", obj=publication, appeal_id=publication.appeal_id,
-                         detail={"account": publication.account, "error": err.message[:500]})
-            return DispatchOutcome("failed", error=err.message)
+            reason = err.message if err.permanent else (
+                f"Veröffentlichung nach {publication.attempts} Versuchen aufgegeben: {err.message}")
+            return _give_up(publication, reason)
         delay = conf.backoff_seconds(publication.attempts, err.retry_after)
         # A create that timed out may still be carried out: retry after the settle window,
         # not after the (shorter) backoff. Errors the platform answered keep the backoff.
@@ -176,6 +182,25 @@ def _publish_failed(publication_id: int, err: AdapterError) -> DispatchOutcome:
         publication.next_attempt_at = clock.now() + timedelta(seconds=delay)
         _transition(publication, State.PENDING, f"Vorübergehender Fehler, neuer Versuch in {int(delay)} s: {err.message}")
         return DispatchOutcome("retry", retry_in=delay, error=err.message)
+
+
+def _give_up(publication: Publication, reason: str) -> DispatchOutcome:
+    """FAILED plus a task for a person (row locked): check whether the post is online, fix
+    the account or post by hand; "Erneut versuchen" starts a fresh budget."""
+    publication.next_attempt_at = None
+    publication.last_error = reason[:2000]
+    _transition(publication, State.FAILED, reason)
+    if not publication.manual_tasks.filter(kind=ManualPublishTask.Kind.PUBLISH,
+                                           status=ManualPublishTask.Status.OPEN).exists():
+        ManualPublishTask.objects.create(
+            publication=publication, kind=ManualPublishTask.Kind.PUBLISH, text=publication.text,
+            created_at=clock.now(), instructions=(
+                f"Automatische Veröffentlichung auf {publication.account_label or publication.account} "
+                f"fehlgeschlagen: {reason[:500]} Bitte zuerst prüfen, ob der Beitrag schon online ist. "
+                "Dann das Konto prüfen und „Erneut versuchen“ wählen oder den Text von Hand posten."))
+    audit_record(actor=None, action="publication.failed", obj=publication, appeal_id=publication.appeal_id,
+                 detail={"account": publication.account, "error": reason[:500]})
+    return DispatchOutcome("failed", error=reason)
 
 
 # Platforms whose create is idempotent on its own (Mastodon: Idempotency-Key; Bluesky: a

@@ -103,9 +103,13 @@ class LinkedInAdapter(HttpAdapter):
                                 account_problem=AccountProblem.RECONNECT_NEEDED)
         return super()._error(resp)
 
+    def _h(self, restli_method: str) -> dict[str, str]:
+        # X-RestLi-Method as the official linkedin-api-client sends it (restli/utils/api.py).
+        return {**self.headers, "X-RestLi-Method": restli_method}
+
     def upload_image(self, item: MediaItem) -> str:
         """Images API: initializeUpload → PUT bytes → image URN (used in content.media.id)."""
-        resp = self._call("upload", "POST", f"{self.base}/rest/images", headers=self.headers,
+        resp = self._call("upload", "POST", f"{self.base}/rest/images", headers=self._h("ACTION"),
                           params={"action": "initializeUpload"},
                           json={"initializeUploadRequest": {"owner": self.author}})
         value = resp.json().get("value") or {}
@@ -126,7 +130,7 @@ class LinkedInAdapter(HttpAdapter):
             body["content"] = {"media": images[0]}
         elif images:
             body["content"] = {"multiImage": {"images": images}}
-        resp = self._call("publish", "POST", f"{self.base}/rest/posts", headers=self.headers, json=body)
+        resp = self._call("publish", "POST", f"{self.base}/rest/posts", headers=self._h("CREATE"), json=body)
         urn = resp.headers.get("x-restli-id") or resp.headers.get("x-linkedin-id")
         if not urn:
             raise AdapterError("linkedin: Antwort ohne Beitrags-ID.", permanent=False)
@@ -134,15 +138,15 @@ class LinkedInAdapter(HttpAdapter):
 
     def withdraw(self, ref: RemoteRef) -> None:
         self._call("withdraw", "DELETE", f"{self.base}/rest/posts/{quote(ref.external_id, safe='')}",
-                   headers=self.headers, accept=(404, 410))
+                   headers=self._h("DELETE"), accept=(404, 410))
 
     def verify(self, ref: RemoteRef) -> bool:
         resp = self._call("verify", "GET", f"{self.base}/rest/posts/{quote(ref.external_id, safe='')}",
-                          headers=self.headers, accept=(404, 410))
+                          headers=self._h("GET"), accept=(404, 410))
         return resp.status_code < 400
 
     def find_existing(self, payload: Payload) -> RemoteRef | None:
-        resp = self._call("lookup", "GET", f"{self.base}/rest/posts", headers=self.headers,
+        resp = self._call("lookup", "GET", f"{self.base}/rest/posts", headers=self._h("FINDER"),
                           params={"author": self.author, "q": "author", "count": "20"})
         wanted = strip_urls(payload.text)
         for item in resp.json().get("elements", []):
