@@ -17,16 +17,21 @@ from fahndung.core.env import env_bool, env_int, env_list, env_secret, env_str
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("FAHNDUNG_VAR_DIR", str(BASE_DIR / "var")))
 
-DEBUG = env_bool("FAHNDUNG_DEBUG", True)
+# Development/demo mode (FAHNDUNG_DEBUG): a per-checkout secret key, no TLS enforcement,
+# static files and public media served from the checkout. Production sets it false.
+DEV_MODE = env_bool("FAHNDUNG_DEBUG", True)
+# Django's technical error pages (tracebacks, settings, URL lists) only when a developer asks
+# for them explicitly – never by default and never in the demo, whose pages are public.
+DEBUG = DEV_MODE and env_bool("FAHNDUNG_DEBUG_PAGES", False)
 
 # A random per-checkout key for the demo; production must provide one.
 _dev_key_file = VAR_DIR / "dev-secret-key"
 SECRET_KEY = env_secret("FAHNDUNG_SECRET_KEY")
 if not SECRET_KEY:
-    if not DEBUG:
+    if not DEV_MODE:
         from django.core.exceptions import ImproperlyConfigured
 
-        raise ImproperlyConfigured("FAHNDUNG_SECRET_KEY (or _FILE) is required when DEBUG is off")
+        raise ImproperlyConfigured("FAHNDUNG_SECRET_KEY (or _FILE) is required when FAHNDUNG_DEBUG is off")
     import secrets
 
     VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -161,8 +166,8 @@ STATIC_ROOT = Path(env_str("FAHNDUNG_STATIC_ROOT", str(BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "fahndung" / "static"]
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # In development whitenoise serves straight from the app static folders.
-WHITENOISE_USE_FINDERS = DEBUG
-WHITENOISE_AUTOREFRESH = DEBUG
+WHITENOISE_USE_FINDERS = DEV_MODE
+WHITENOISE_AUTOREFRESH = DEV_MODE
 # Public media: processed renditions only. Private media: originals, tip uploads.
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("FAHNDUNG_MEDIA_ROOT", str(BASE_DIR / "media")))
@@ -176,7 +181,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
+            if DEV_MODE
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
@@ -204,6 +209,8 @@ FAHNDUNG_DEFAULT_HOTLINE = env_str("FAHNDUNG_DEFAULT_HOTLINE", "0711 8990-5778")
 FAHNDUNG_HASHTAGS = env_list("FAHNDUNG_HASHTAGS", ["#Stuttgart"])
 FAHNDUNG_ORG_NAME = env_str("FAHNDUNG_ORG_NAME", "Polizeipräsidium Stuttgart")
 
+CSRF_FAILURE_VIEW = "fahndung.core.error_pages.csrf_failure"
+
 # --- REST API -------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -213,6 +220,11 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
+    "DEFAULT_PARSER_CLASSES": [
+        "api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
@@ -276,11 +288,11 @@ EMAIL_PORT = env_int("FAHNDUNG_EMAIL_PORT", 25)
 DEFAULT_FROM_EMAIL = env_str("FAHNDUNG_FROM_EMAIL", "fahndung@polizei.example")
 
 # --- Security -------------------------------------------------------------------
-SECURE_SSL_REDIRECT = env_bool("FAHNDUNG_SSL_REDIRECT", not DEBUG)
-SESSION_COOKIE_SECURE = env_bool("FAHNDUNG_SECURE_COOKIES", not DEBUG)
+SECURE_SSL_REDIRECT = env_bool("FAHNDUNG_SSL_REDIRECT", not DEV_MODE)
+SESSION_COOKIE_SECURE = env_bool("FAHNDUNG_SECURE_COOKIES", not DEV_MODE)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-SECURE_HSTS_SECONDS = env_int("FAHNDUNG_HSTS_SECONDS", 0 if DEBUG else 31536000)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
+SECURE_HSTS_SECONDS = env_int("FAHNDUNG_HSTS_SECONDS", 0 if DEV_MODE else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEV_MODE
 SECURE_HSTS_PRELOAD = False
 # Submitting the domain to the browsers' HSTS preload list is an operator decision
 # (it cannot be undone quickly), so that one deploy warning is silenced on purpose.

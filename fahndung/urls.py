@@ -25,6 +25,12 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
 ]
 
-if settings.DEBUG:
+# German error pages in the public or staff design; JSON error shape under /api/.
+handler400 = "fahndung.core.error_pages.bad_request"
+handler403 = "fahndung.core.error_pages.permission_denied"
+handler404 = "fahndung.core.error_pages.page_not_found"
+handler500 = "fahndung.core.error_pages.server_error"
+
+if settings.DEV_MODE:
     # Development only: public renditions. Originals live in PRIVATE_MEDIA_ROOT and have no URL.
     urlpatterns += [path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})]

@@ -60,6 +60,14 @@ def test_demo_starts_all_processes_answers_http_and_stops_on_ctrl_c(tmp_path):
             assert f"  {account} " in output
         sample = tmp_path / "var" / "demo" / "menschenmenge.jpg"
         assert sample.exists() and str(sample) in output
+        # The public must never see Django's debug pages (issue 10 finding 11).
+        missing_status, missing = _get(f"http://127.0.0.1:{port}/fahndung/gibt-es-nicht/")
+        assert missing_status == 404 and b"Seite nicht gefunden" in missing
+        assert b"URLconf" not in missing and b"Django" not in missing
+        api_status, api_body = _get(f"http://127.0.0.1:{port}/api/v1/gibt-es-nicht/")
+        assert api_status == 404 and json.loads(api_body)["error"]["code"] == "not_found"
+        static_status, _css = _get(f"http://127.0.0.1:{port}/static/public/public.css")
+        assert static_status == 200  # static files still served without DEBUG
     finally:
         os.killpg(proc.pid, signal.SIGINT)
         try:

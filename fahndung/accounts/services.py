@@ -162,7 +162,7 @@ def totp_device_confirm(*, user: Any, device_id: int, token: str) -> TOTPDevice:
 
 def totp_current_code(*, user: Any) -> str:
     """The code the user's authenticator shows right now. Demo only: never in production."""
-    if not settings.DEBUG:
+    if not settings.DEV_MODE:
         raise PermissionDenied("Nur im Demo-Betrieb (FAHNDUNG_DEBUG=true) verfügbar.")
     device = TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
     if device is None:

@@ -46,6 +46,13 @@ def _next_url(request: HttpRequest) -> str:
     return resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
+def _with_retry_after(response: HttpResponse) -> HttpResponse:
+    """A locked-out login (429) says when to try again: at most the lockout period."""
+    if response.status_code == 429:
+        response["Retry-After"] = str(int(getattr(settings, "FAHNDUNG_LOGIN_LOCKOUT_SECONDS", 900)))
+    return response
+
+
 def _client_key(request: HttpRequest) -> str:
     return getattr(request, "client_key", "") or "unknown"
 
@@ -80,10 +87,10 @@ def login_view(request: HttpRequest) -> HttpResponse:
                 if nxt:
                     target = f"{target}?{urlencode({'next': nxt})}"
                 return HttpResponseRedirect(target)
-    return render(
+    return _with_retry_after(render(
         request, "accounts/login.html",
         {"form": form, "next": request.POST.get("next") or request.GET.get("next", "")}, status=status,
-    )
+    ))
 
 
 @csrf_protect
@@ -114,11 +121,11 @@ def otp_view(request: HttpRequest) -> HttpResponse:
                 otp_login(request, device)
                 services.login_success_record(user=user, client_key=_client_key(request), stage="otp")
                 return HttpResponseRedirect(_next_url(request))
-    return render(
+    return _with_retry_after(render(
         request, "accounts/otp.html",
         {"form": form, "has_device": has_device, "next": request.POST.get("next") or request.GET.get("next", "")},
         status=status,
-    )
+    ))
 
 
 @require_POST

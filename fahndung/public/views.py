@@ -202,3 +202,17 @@ def _render_list(request: HttpRequest, lang: str, kind: str, page_number: str) -
         "og_description": translation.gettext("Aktuelle Öffentlichkeitsfahndungen der Polizei"),
     })
     return render_to_string("public/list.html", context)
+
+
+def error_page(request: HttpRequest, *, status: int, title: str, message: str) -> HttpResponse:
+    """The public design's error page (called by fahndung.core.error_pages)."""
+    lang = _language(request)
+    context = _base_context(lang, request.path)
+    context.update({"status": status, "title": title, "message": message, "og_title": title,
+                    "og_description": message, "canonical_url": settings.PUBLIC_BASE_URL + "/fahndung/"})
+    with translation.override(lang):
+        html = render_to_string("public/error.html", context, request=request)
+    response = HttpResponse(html, status=status)
+    response["Cache-Control"] = f"public, max-age={conf.PUBLIC_MAX_AGE}" if status == 404 else "no-store"
+    response["Content-Language"] = lang
+    return response

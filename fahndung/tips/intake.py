@@ -16,6 +16,7 @@ import hashlib
 import hmac
 import json
 import logging
+import math
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -33,7 +34,7 @@ from fahndung.core.errors import (
     PermissionDenied,
     ValidationFailed,
 )
-from fahndung.core.ratelimit import rate_limit_hit
+from fahndung.core.ratelimit import rate_limit_hit, window_remaining
 from fahndung.tips import conf, crypto, selectors, uploads
 from fahndung.tips.choices import STAFF_CHANNELS, Channel, Direction, OutboxStatus, Topic
 from fahndung.tips.models import OutboxMessage, Tip, TipAttachment, TipBlob, TipMessage
@@ -297,7 +298,8 @@ def tip_submit_public(
             return _replay(existing, request_hash)
     if not rate_limit_hit("tips:submit", client_key, conf.submit_rate()):
         raise TooManyRequests(
-            "Zu viele Hinweise in kurzer Zeit von diesem Anschluss. Bitte später erneut versuchen oder 110 anrufen."
+            "Zu viele Hinweise in kurzer Zeit von diesem Anschluss. Bitte später erneut versuchen oder 110 anrufen.",
+            extra={"retry_after": math.ceil(window_remaining(conf.submit_rate()))},
         )
     secret = new_secret()
     stored = _StoredFiles()
@@ -389,7 +391,8 @@ _DUMMY_HASH: list[str] = []
 
 def tipster_authenticate(*, reference: str, secret: str, client_key: str) -> Tip:
     if not rate_limit_hit("tips:followup", client_key, conf.followup_rate()):
-        raise TooManyRequests("Zu viele Versuche. Bitte später erneut versuchen.")
+        raise TooManyRequests("Zu viele Versuche. Bitte später erneut versuchen.",
+                              extra={"retry_after": math.ceil(window_remaining(conf.followup_rate()))})
     ref = normalize_reference(clean_text(reference, field="reference", label="Hinweisnummer", max_length=40))
     code = normalize_secret(clean_text(secret, field="secret", label="Zugangscode", max_length=60))
     tip = (

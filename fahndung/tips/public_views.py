@@ -44,6 +44,9 @@ def _render(request: HttpRequest, template: str, context: dict[str, Any], *, sta
                                               "max_files": conf.max_files(), **context}, status=status)
     response["Cache-Control"] = "no-store"
     response["Content-Language"] = lang
+    error = context.get("error")
+    if status == 429 and error is not None:
+        response["Retry-After"] = str(max(1, int(getattr(error, "extra", {}).get("retry_after") or 60)))
     return response
 
 

@@ -65,7 +65,7 @@ def test_user_without_role_gets_no_token(db):
 
 
 def test_totp_code_matches_device_in_debug(investigator, settings):
-    settings.DEBUG = True
+    settings.DEV_MODE = True
     device, _ = totp_device_enrol(user=investigator, key_hex="3132333435363738393031323334353637383930")
     out = StringIO()
     call_command("totp_code", "investigator", stdout=out)
@@ -73,7 +73,7 @@ def test_totp_code_matches_device_in_debug(investigator, settings):
 
 
 def test_totp_code_refused_without_debug(investigator, settings):
-    settings.DEBUG = False
+    settings.DEV_MODE = False
     totp_device_enrol(user=investigator)
     with pytest.raises(CommandError, match="FAHNDUNG_DEBUG"):
         call_command("totp_code", "investigator", stdout=StringIO())

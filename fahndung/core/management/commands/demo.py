@@ -72,7 +72,9 @@ class Command(BaseCommand):
 
     def _child_env(self, port: int, fake_url: str) -> dict[str, str]:
         env = {**os.environ, "FAHNDUNG_PUBLIC_BASE_URL": os.environ.get("FAHNDUNG_PUBLIC_BASE_URL", f"http://127.0.0.1:{port}"),
-               "PYTHONUNBUFFERED": "1"}
+               "PYTHONUNBUFFERED": "1",
+               # The demo's pages are public: German error pages, never Django's debug pages.
+               "FAHNDUNG_DEBUG_PAGES": "false"}
         try:
             from fakeplatform import demo_env
 
