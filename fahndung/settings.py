@@ -102,6 +102,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
                 "fahndung.core.context_processors.site",
+                "fahndung.web.navigation.staff_nav",
             ],
         },
     },

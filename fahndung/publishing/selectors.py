@@ -11,6 +11,7 @@ Public surface:
   post_variants_for_appeal(*, appeal) -> QuerySet[PostVariant]
   account_health_overview(*, now=None) -> list[AccountHealthRow]   every API account's state
   publication_state_counts() -> dict[state, int]   system counts for /metrics
+  publication_overview(*, user, limit=200) -> list[OverviewRow]   appeals with posts, per state
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from fahndung.accounts.roles import ADMIN, PRESS_OFFICE, roles_of
+from fahndung.appeals.selectors import appeal_list
 from fahndung.core.errors import NotFound
 from fahndung.publishing.models import (
     AccountHealth,
@@ -144,3 +146,32 @@ def publication_state_counts() -> dict[str, int]:
     """System view for /metrics: number of publications per state (every state listed)."""
     counts = dict(Publication.objects.values_list("state").annotate(n=Count("id")).values_list("state", "n"))
     return {state: int(counts.get(state, 0)) for state in State.values}
+
+
+@dataclass(frozen=True)
+class OverviewRow:
+    appeal: Any
+    published: int
+    waiting: int  # pending, publishing or waiting for a person
+    failed: int  # failed or withdrawal failed: needs a person
+    withdrawn: int  # withdrawing or withdrawn
+
+
+def publication_overview(*, user: Any, limit: int = 200) -> list[OverviewRow]:
+    """The appeals the user may see that have publications, newest activity first."""
+    appeals = list(appeal_list(user=user).filter(publications__isnull=False).distinct()
+                   .order_by("-updated_at", "-id")[:limit])
+    counts: dict[int, dict[str, int]] = {}
+    for row in (Publication.objects.filter(appeal__in=appeals).values("appeal_id", "state")
+                .annotate(n=Count("id"))):
+        counts.setdefault(row["appeal_id"], {})[row["state"]] = row["n"]
+    out = []
+    for appeal in appeals:
+        c = counts.get(appeal.pk, {})
+        out.append(OverviewRow(
+            appeal=appeal, published=c.get(State.PUBLISHED, 0),
+            waiting=sum(c.get(s, 0) for s in (State.PENDING, State.PUBLISHING, State.AWAITING_MANUAL)),
+            failed=sum(c.get(s, 0) for s in (State.FAILED, State.WITHDRAW_FAILED)),
+            withdrawn=sum(c.get(s, 0) for s in (State.WITHDRAWING, State.WITHDRAWN)),
+        ))
+    return out

@@ -1,6 +1,6 @@
 """Staff UI routes of the publishing app (mounted under /staff/publishing/, namespace "publishing").
 
-Names other areas may link to: publishing:appeal (pk), publishing:tasks, publishing:count,
+Names other areas may link to: publishing:index, publishing:appeal (pk), publishing:tasks, publishing:count,
 publishing:accounts.
 """
 
@@ -12,6 +12,7 @@ from fahndung.publishing import views
 
 app_name = "publishing"
 urlpatterns = [
+    path("", views.index, name="index"),
     path("appeal/<int:pk>/", views.appeal_page, name="appeal"),
     path("appeal/<int:pk>/variant/<slug:platform>/", views.variant_action, name="variant"),
     path("appeal/<int:pk>/media/", views.media_override, name="media_override"),

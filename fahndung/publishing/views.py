@@ -51,6 +51,17 @@ def _mastodon_limit() -> int | None:
 
 @require_GET
 @staff_required
+def index(request: HttpRequest) -> HttpResponse:
+    """Overview: every appeal with posts the user may see and where its posts stand."""
+    is_press = bool(roles_of(request.user) & {PRESS_OFFICE, ADMIN}) or request.user.is_superuser
+    return render(request, "publishing/index.html", {
+        "rows": selectors.publication_overview(user=request.user), "is_press": is_press,
+        "open_tasks": selectors.manual_tasks_open(user=request.user).count(),
+    })
+
+
+@require_GET
+@staff_required
 @_errors
 def appeal_page(request: HttpRequest, pk: int) -> HttpResponse:
     appeal = appeal_get(user=request.user, pk=pk)
