@@ -9,12 +9,10 @@ Public surface:
 
 from __future__ import annotations
 
+from fakeplatform.meta import FACEBOOK_PAGE_ID, IG_TOKEN, INSTAGRAM_USER_ID, PAGE_TOKEN
 from fakeplatform.server import FakePlatform
 
 __all__ = ["FakePlatform", "demo_env"]
-
-FACEBOOK_PAGE_ID = "100000000000001"
-INSTAGRAM_USER_ID = "178400000000001"
 
 
 def demo_env(base_url: str) -> dict[str, str]:
@@ -31,10 +29,10 @@ def demo_env(base_url: str) -> dict[str, str]:
         "FAHNDUNG_X_PPSTUTTGART_API_BASE": f"{base}/x", "FAHNDUNG_X_PPSTUTTGART_UPLOAD_BASE": f"{base}/x",
         "FAHNDUNG_X_PPSTUTTGART_LABEL": "X @PolizeiStuttgart",
         "FAHNDUNG_FACEBOOK_PPSTUTTGART_PAGE_ID": FACEBOOK_PAGE_ID,
-        "FAHNDUNG_FACEBOOK_PPSTUTTGART_TOKEN": "fake-page-token",
+        "FAHNDUNG_FACEBOOK_PPSTUTTGART_TOKEN": PAGE_TOKEN,
         "FAHNDUNG_FACEBOOK_PPSTUTTGART_GRAPH_BASE": f"{base}/graph/v23.0",
         "FAHNDUNG_INSTAGRAM_PPSTUTTGART_USER_ID": INSTAGRAM_USER_ID,
-        "FAHNDUNG_INSTAGRAM_PPSTUTTGART_TOKEN": "fake-ig-token",
+        "FAHNDUNG_INSTAGRAM_PPSTUTTGART_TOKEN": IG_TOKEN,
         "FAHNDUNG_INSTAGRAM_PPSTUTTGART_GRAPH_BASE": f"{base}/graph/v23.0",
         "FAHNDUNG_INSTAGRAM_PPSTUTTGART_CAN_DELETE": "true",
         "FAHNDUNG_MASTODON_BUND_BASE_URL": f"{base}/mastodon",

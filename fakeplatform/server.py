@@ -10,7 +10,10 @@ Control API (JSON):
                           path_contains?, reset_in?}   (platform "*" matches all)
   GET  /_control/faults, DELETE /_control/faults
   POST /_control/reset                 -> forget everything
+  POST /_control/graph  {token, access?, expired?, user_token?} | {throttle: node, seconds} |
+                        {container_seconds?, delete_delay?, ig_daily_limit?}   (fakeplatform.meta)
   GET  /_view/<url-encoded post id>    -> HTML view of one post (demo links), 410 when deleted
+  GET  /_public/<name>                 -> a file registered with meta.public_file_put (image_url)
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from fakeplatform import bluesky, linkedin, mastodon, x
+from fakeplatform import bluesky, linkedin, mastodon, meta, x
 from fakeplatform.platforms import ROUTES, Req, Resp, graph_platform
 from fakeplatform.store import Fault, Store
 
@@ -33,7 +36,9 @@ _FAULT_FIELDS = {"platform", "status", "delay", "after", "count", "seconds", "me
 
 # Platforms whose module answers injected faults in its own documented error envelope.
 _PLATFORM_FAULTS = {"x": x.fault_response, "mastodon": mastodon.fault_response,
-                    "bluesky": bluesky.fault_response, "linkedin": linkedin.fault_response}
+                    "bluesky": bluesky.fault_response, "linkedin": linkedin.fault_response,
+                    "facebook": lambda status, reset_in: meta.injected_fault(status, reset_in, "facebook"),
+                    "instagram": lambda status, reset_in: meta.injected_fault(status, reset_in, "instagram")}
 
 
 def _fault_response(fault: Fault, platform: str) -> Resp:
@@ -46,12 +51,8 @@ def _fault_response(fault: Fault, platform: str) -> Resp:
         headers = {"x-rate-limit-limit": "200", "x-rate-limit-remaining": "0",
                    "x-rate-limit-reset": str(reset), "Retry-After": str(fault.reset_in)}
     message = {401: "Invalid or expired token", 429: "Too Many Requests"}.get(status, f"Injected HTTP {status}")
-    if platform in ("facebook", "instagram"):
-        # Graph API error envelope: 190 = token, 4 = app rate limit, 2 = temporary.
-        code = {401: 190, 429: 4}.get(status, 2)
-        body: dict[str, Any] = {"error": {"message": message, "type": "OAuthException" if code == 190 else
-                                          "GraphMethodException", "code": code}}
-    elif platform == "bluesky":
+    body: dict[str, Any]
+    if platform == "bluesky":
         body = {"error": {401: "AuthenticationRequired", 429: "RateLimitExceeded"}.get(status, "InternalServerError"),
                 "message": message}
     else:
@@ -91,6 +92,10 @@ class Handler(BaseHTTPRequestHandler):
         store = self.server.store
         if url.path.startswith("/_view/"):
             self._send_html(*_view(store, unquote(url.path.removeprefix("/_view/"))))
+            return
+        if url.path.startswith("/_public/"):
+            # The "public web server" Meta fetches image_url from (fakeplatform.meta).
+            self._send_bytes(meta.public_file(store, url.path.removeprefix("/_public/")))
             return
         if url.path.startswith("/_control/"):
             self._send(self._control(url.path, parse_qs(url.query), body))
@@ -142,6 +147,11 @@ class Handler(BaseHTTPRequestHandler):
         if name == "requests":
             with store.lock:
                 return Resp(200, {"requests": list(store.requests)})
+        if name == "graph" and self.command == "POST":
+            try:
+                return meta.control(store, json.loads(body or b"{}"))
+            except (ValueError, TypeError, KeyError) as exc:
+                return Resp(400, {"error": str(exc)})
         if name == "faults":
             if self.command == "POST":
                 try:
@@ -168,6 +178,16 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Length", str(len(payload)))
             self.end_headers()
             self.wfile.write(payload)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+    def _send_bytes(self, data: bytes | None) -> None:
+        try:
+            self.send_response(200 if data is not None else 404)
+            self.send_header("Content-Type", "image/jpeg" if data is not None else "text/plain")
+            self.send_header("Content-Length", str(len(data or b"")))
+            self.end_headers()
+            self.wfile.write(data or b"")
         except (BrokenPipeError, ConnectionResetError):
             pass
 

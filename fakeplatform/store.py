@@ -87,6 +87,8 @@ class Store:
             self.counters: dict[str, list[float]] = {}
             self.bodies: list[dict[str, Any]] = []  # request bodies, for the contract tests
             self.sessions: dict[str, str] = {}  # valid refresh tokens -> account (Bluesky)
+            # Per-platform extra state of the route modules (e.g. fakeplatform.meta's tokens).
+            self.platform_state: dict[str, Any] = {}
             self._ids = itertools.count(1000000001)
 
     def next_id(self) -> str:

@@ -134,10 +134,13 @@ def max_attempts() -> int:
     return env_int("FAHNDUNG_PUBLISHING_MAX_ATTEMPTS", 8)
 
 
-def backoff_seconds(attempt: int, retry_after: float | None = None) -> float:
-    """Exponential backoff (base * 2^(n-1), capped); a platform's Retry-After wins if longer."""
-    base = env_int("FAHNDUNG_PUBLISHING_BACKOFF_SECONDS", 5)
-    cap = env_int("FAHNDUNG_PUBLISHING_BACKOFF_MAX_SECONDS", 900)
+def backoff_seconds(attempt: int, retry_after: float | None = None, *, base: float | None = None,
+                    cap: float | None = None) -> float:
+    """Exponential backoff (base * 2^(n-1), capped); a platform's Retry-After wins if longer.
+    base/cap default to the task settings; short in-call waits (Instagram container
+    polling) pass their own."""
+    base = env_int("FAHNDUNG_PUBLISHING_BACKOFF_SECONDS", 5) if base is None else base
+    cap = env_int("FAHNDUNG_PUBLISHING_BACKOFF_MAX_SECONDS", 900) if cap is None else cap
     delay = min(cap, base * (2 ** max(0, attempt - 1)))
     if retry_after is not None:
         delay = max(delay, min(float(retry_after), 3600.0))

@@ -29,6 +29,9 @@ class Publication(models.Model):
     desired_state = models.CharField(max_length=16, choices=Desired.choices, default=Desired.PUBLISHED)
     external_id = models.CharField(max_length=300, blank=True)
     external_url = models.URLField(max_length=500, blank=True)
+    # Further platform objects the post created (e.g. the Photo behind a Facebook photo
+    # story); each must be deleted and verified gone (RemoteRef.extra_ids).
+    extra_ids = models.JSONField(default=list, blank=True)
     text = models.TextField(blank=True)
     with_media = models.BooleanField(default=False)
     # Sent to platforms that honour it (Mastodon header, Bluesky rkey) and used to find a

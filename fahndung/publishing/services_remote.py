@@ -250,11 +250,13 @@ def _publish_succeeded(publication_id: int, ref: RemoteRef) -> DispatchOutcome:
         publication = _locked(publication_id)
         publication.external_id = ref.external_id
         publication.external_url = ref.url[:500]
+        publication.extra_ids = list(ref.extra_ids)
         publication.last_error = ""
         publication.next_attempt_at = None
         if publication.state != State.PUBLISHING:
             # Someone else finished or withdrew it meanwhile; still keep the id we learned.
-            publication.save(update_fields=["external_id", "external_url", "last_error", "next_attempt_at", "updated_at"])
+            publication.save(update_fields=["external_id", "external_url", "extra_ids", "last_error",
+                                            "next_attempt_at", "updated_at"])
             orphan = publication.state == State.WITHDRAWN
         else:
             _transition(publication, State.PUBLISHED, ref.url or ref.external_id)
@@ -333,6 +335,7 @@ def publication_withdraw(*, publication_id: int) -> WithdrawOutcome:
             return WithdrawOutcome("withdrawn", publication_id, verified=False)
         payload = _payload(publication)
         external_id, url = publication.external_id, publication.external_url
+        extra_ids = tuple(publication.extra_ids or ())
     blocked = services_health.account_blocked(account=publication.account)
     if blocked is not None:
         # The account cannot give a trustworthy answer (token/rights/version): a person
@@ -365,10 +368,12 @@ def publication_withdraw(*, publication_id: int) -> WithdrawOutcome:
         with transaction.atomic():
             publication = _locked(publication_id)
             publication.external_id, publication.external_url = found.external_id, found.url[:500]
+            publication.extra_ids = list(found.extra_ids)
             if publication.state in (State.PENDING, State.FAILED):
                 _transition(publication, State.PUBLISHING, "Verlorener Beitrag gefunden")
                 _transition(publication, State.PUBLISHED, found.url)
-            external_id, url = found.external_id, found.url
+            external_id, url, extra_ids = found.external_id, found.url, found.extra_ids
+            publication.save()
     if not adapter.capabilities.can_delete:
         return _withdraw_manual(publication_id, "Dieses Konto kann Beiträge nicht per API löschen.")
     rate = conf.delete_rate(publication.platform)
@@ -381,7 +386,7 @@ def publication_withdraw(*, publication_id: int) -> WithdrawOutcome:
             _transition(publication, State.WITHDRAWING, "Rückzug gestartet")
         elif publication.state == State.WITHDRAWN:
             return WithdrawOutcome("already_withdrawn", publication_id)
-    ref = RemoteRef(external_id, url)
+    ref = RemoteRef(external_id, url, extra_ids)
     try:
         adapter.withdraw(ref)
         still_there = adapter.verify(ref)

@@ -88,14 +88,19 @@ def test_idempotency_key_and_delete_counting(server):
 
 
 def test_graph_object_lifecycle(server):
-    base = f"{server.url}/graph/v23.0"
-    r = httpx.post(f"{base}/123/feed", data={"message": "m", "link": "https://a.example", "access_token": "t"})
+    from fakeplatform.meta import FACEBOOK_PAGE_ID, PAGE_TOKEN
+
+    base, t = f"{server.url}/graph/v23.0", PAGE_TOKEN
+    r = httpx.post(f"{base}/{FACEBOOK_PAGE_ID}/feed", data={"message": "m", "link": "https://a.example",
+                                                            "access_token": t})
     post_id = r.json()["id"]
-    assert httpx.get(f"{base}/{post_id}", params={"access_token": "t"}).status_code == 200
-    assert httpx.delete(f"{base}/{post_id}", params={"access_token": "t"}).json() == {"success": True}
-    gone = httpx.get(f"{base}/{post_id}", params={"access_token": "t"})
+    assert httpx.get(f"{base}/{post_id}", params={"access_token": t}).status_code == 200
+    assert httpx.delete(f"{base}/{post_id}", params={"access_token": t}).json() == {"success": True}
+    gone = httpx.get(f"{base}/{post_id}", params={"access_token": t})
     assert gone.status_code == 400 and gone.json()["error"]["error_subcode"] == 33
-    assert httpx.post(f"{base}/123/feed", data={"message": "m"}).json()["error"]["code"] == 190
+    assert httpx.post(f"{base}/{FACEBOOK_PAGE_ID}/feed", data={"message": "m"}).json()["error"]["code"] == 2500
+    unknown = httpx.post(f"{base}/{FACEBOOK_PAGE_ID}/feed", data={"message": "m", "access_token": "forged"})
+    assert unknown.status_code == 400 and unknown.json()["error"]["code"] == 190
 
 
 def test_bluesky_rejects_too_long_and_duplicate_rkey(server):

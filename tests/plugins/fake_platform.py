@@ -9,9 +9,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from fakeplatform import FakePlatform, demo_env
+from fakeplatform import FakePlatform, demo_env, meta
 
 
 @pytest.fixture(scope="session")
@@ -27,6 +29,11 @@ def fake_platform(fake_platform_server, monkeypatch, db):
     fake_platform_server.reset()
     for key, value in demo_env(fake_platform_server.url).items():
         monkeypatch.setenv(key, value)
+    # Meta fetches image_url itself (fakeplatform.meta): the neutral card is served by the
+    # fake's "public web server" on 127.0.0.1.
+    card = Path(__file__).resolve().parents[2] / "fahndung/publishing/static/publishing/instagram-card.jpg"
+    path = meta.public_file_put(fake_platform_server.store, "instagram-card.jpg", card.read_bytes())
+    monkeypatch.setenv("FAHNDUNG_INSTAGRAM_CARD_URL", fake_platform_server.url + path)
     monkeypatch.setenv("FAHNDUNG_HTTP_TIMEOUT", "2")
     monkeypatch.setenv("FAHNDUNG_HTTP_CONNECT_TIMEOUT", "2")
     from fahndung.publishing.adapters import bluesky

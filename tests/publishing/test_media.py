@@ -45,7 +45,7 @@ def test_override_publishes_images_with_alt_text(appeal, investigator, press, fa
     tweet = next(p for p in fake_platform.posts("x", live=True) if p["id"] == pubs["x:lka"].external_id)
     media_id = tweet["data"]["media_ids"][0]
     assert fake_platform.store.media[media_id]["alt"].startswith("FAHNDUNG: Person mit Kappe")
-    fb = next(p for p in fake_platform.posts("facebook", live=True))
+    fb = next(p for p in fake_platform.posts("facebook", live=True) if p["data"]["kind"] == "photos")
     assert fb["data"]["kind"] == "photos" and fb["data"]["alt_text_custom"]
     bsky = next(p for p in fake_platform.posts("bluesky", live=True) if "feed.post" in p["id"])
     assert bsky["data"]["record"]["embed"]["$type"] == "app.bsky.embed.images"

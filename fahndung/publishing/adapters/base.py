@@ -4,7 +4,7 @@ Public surface:
   Capabilities(can_delete, can_edit, can_disable_comments, needs_public_image_url, manual)
   MediaItem(data, mime_type, alt_text, public_url)
   Payload(text, link, idempotency_key, media, created_at)
-  RemoteRef(external_id, url)
+  RemoteRef(external_id, url, extra_ids)
   AdapterError(message, permanent, retry_after, http_status, account_problem)
   AccountProblem: THROTTLED | RECONNECT_NEEDED | VERSION_OUTDATED (values of
       AdapterError.account_problem; publishing's account health stores them)
@@ -54,6 +54,9 @@ class Payload:
 class RemoteRef:
     external_id: str
     url: str = ""
+    # Further objects the post created on the platform (e.g. the Photo behind a Facebook
+    # photo story): withdraw deletes each, verify reports the post online while any is.
+    extra_ids: tuple[str, ...] = ()
 
 
 class AccountProblem:
