@@ -34,6 +34,8 @@ _DEFAULTS: dict[str, tuple[str, int]] = {
     "FAHNDUNG_REVIEW_DAYS_PROTECTED": ("FAHNDUNG_REVIEW_DAYS_PROTECTED", 3),
     # Escalate an unrecorded review to the press-office lead this many days before it is due.
     "FAHNDUNG_REVIEW_ESCALATION_DAYS": ("FAHNDUNG_REVIEW_ESCALATION_DAYS", 1),
+    # A minor's overdue StPO appeal is closed this long after the overdue alarm (missing: never).
+    "FAHNDUNG_REVIEW_GRACE_HOURS": ("FAHNDUNG_REVIEW_GRACE_HOURS", 24),
     # R19: closed case records, orders and tips are kept this long after closing.
     "FAHNDUNG_RETENTION_DAYS": ("FAHNDUNG_RETENTION_DAYS", 3650),
     # Validity of the one-click acknowledgement link in withdrawal notices.
@@ -103,6 +105,10 @@ def review_reminder_days() -> list[int]:
 
 def review_escalation_days() -> int:
     return get("FAHNDUNG_REVIEW_ESCALATION_DAYS")
+
+
+def review_grace_hours() -> int:
+    return get("FAHNDUNG_REVIEW_GRACE_HOURS")
 
 
 def retention_days() -> int:

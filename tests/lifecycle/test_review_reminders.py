@@ -106,6 +106,15 @@ def test_missing_child_is_not_closed_silently_when_review_is_due(
     assert missing_child.status == Status.PUBLISHED
 
 
+def test_missing_person_is_never_closed_by_a_missed_review(missing_child, review_settings):
+    task = _task(missing_child)
+    for later in (timedelta(minutes=1), timedelta(days=2), timedelta(days=40)):
+        with clock.frozen(task.due_at + later):
+            services.deadlines_run()
+    missing_child.refresh_from_db()
+    assert missing_child.status == Status.PUBLISHED
+
+
 @pytest.mark.parametrize("fields", [
     {"kind": Kind.MISSING, "legal_basis": LegalBasis.POLICE_LAW},  # adult missing person
     {"is_minor": True},  # minor suspect
@@ -119,6 +128,26 @@ def test_every_protected_appeal_stays_published_and_escalated(make_published, pr
     appeal.refresh_from_db()
     assert appeal.status == Status.PUBLISHED
     assert AuditEvent.objects.filter(action="lifecycle.review_overdue", appeal_id=appeal.pk).exists()
+
+
+def test_minor_suspect_closed_only_after_alarm_and_grace(make_published, investigator, press_lead, review_settings):
+    review_settings.FAHNDUNG_REVIEW_GRACE_HOURS = 24
+    appeal = make_published(is_minor=True)
+    Appeal.objects.filter(pk=appeal.pk).update(expires_at=clock.now() + timedelta(days=400))
+    task = _task(appeal)
+    with clock.frozen(task.due_at + timedelta(hours=1)):
+        services.deadlines_run()  # alarm
+    with clock.frozen(task.due_at + timedelta(hours=24)):
+        services.deadlines_run()  # 23 h after the alarm: still up
+    appeal.refresh_from_db()
+    assert appeal.status == Status.PUBLISHED
+    alarm = [m for m in _mails_to(press_lead.email) if "überfällig" in m.subject]
+    assert alarm and "Ende am" in alarm[0].subject
+    with clock.frozen(task.due_at + timedelta(hours=25, minutes=1)):
+        assert services.deadlines_run()["reviews_lapsed"] == 1
+    appeal.refresh_from_db()
+    assert appeal.status == Status.CLOSED
+    assert [m for m in _mails_to(investigator.email) if "beendet" in m.subject]
 
 
 def test_unprotected_appeal_closed_at_due_is_announced(published, investigator, press, review_settings):
@@ -155,3 +184,14 @@ def test_dashboard_counts_down_to_the_open_review(missing_child, investigator, r
         services.deadlines_run()
         body = client.get("/staff/").content.decode()
     assert "Überprüfung überfällig" in body
+
+
+def test_expiry_of_a_missing_child_is_announced_to_press_office_and_lead(missing_child, investigator, press,
+                                                                        press_lead, settings):
+    settings.FAHNDUNG_EXPIRY_WARNING_DAYS = 7
+    Appeal.objects.filter(pk=missing_child.pk).update(expires_at=clock.now() + timedelta(days=5))
+    mail.outbox.clear()
+    services.deadlines_run()
+    warned = [m for m in mail.outbox if "Läuft ab" in m.subject]
+    assert len(warned) == 1
+    assert {investigator.email, press.email, press_lead.email} <= set(warned[0].to)

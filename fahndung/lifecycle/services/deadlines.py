@@ -89,12 +89,17 @@ def _extension_url(appeal: Appeal) -> str:
 
 
 def expiry_warnings_send(*, now: datetime) -> int:
-    """Warn the owner once per expiry date, some days ahead, with the one-click link."""
+    """Warn the owner once per expiry date, some days ahead, with the one-click link. For a
+    protected appeal (minor, missing person) the press office and its lead are told too:
+    its end must never come unseen."""
     horizon = now + timedelta(days=conf.expiry_warning_days())
     appeals = Appeal.objects.filter(status=Status.PUBLISHED, expires_at__gt=now, expires_at__lte=horizon).select_related("owner")
     sent = 0
     for appeal in appeals:
         email = appeal.owner.email or ""
+        recipients = [email] if email else []
+        if reviews.review_protected(appeal):
+            recipients = sorted(set(recipients + press_office_emails() + reviews.press_lead_emails()))
         try:
             with transaction.atomic():
                 ExpiryWarning.objects.create(appeal=appeal, expires_at=appeal.expires_at, sent_at=now, email=email)
@@ -102,7 +107,7 @@ def expiry_warnings_send(*, now: datetime) -> int:
                              detail={"expires_at": appeal.expires_at.isoformat()})
         except IntegrityError:
             continue  # already warned about this date
-        if email:
+        if recipients:
             subject = f"[Fahndung] Läuft ab am {timezone.localtime(appeal.expires_at):%d.%m.%Y}: {appeal.file_number_police}"
             body = (
                 f"Die Fahndung „{appeal.title}“ ({appeal.file_number_police}) endet automatisch am "
@@ -110,7 +115,7 @@ def expiry_warnings_send(*, now: datetime) -> int:
                 f"Verlängerung beantragen (mit einem Klick, Freigabe durch die Pressestelle):\n{_extension_url(appeal)}\n"
             )
             try:
-                send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [email], fail_silently=False)
+                send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients, fail_silently=False)
             except Exception as exc:
                 logger.warning("expiry warning mail failed: %s", type(exc).__name__)
         sent += 1
@@ -236,15 +241,20 @@ def reviews_ensure(*, now: datetime) -> int:
 
 
 def reviews_close_overdue(*, now: datetime) -> int:
-    """Overdue reviews: an unprotected appeal is closed (R8 auto-expire) and its owner and
-    the press office are told; a protected one (minor, missing person) stays published,
-    its task stays open (overdue on the dashboard) and the alarm goes out once."""
+    """Overdue reviews. Unprotected: closed (R8 auto-expire), owner and press office told.
+    Protected (minor, missing person): never closed silently – at the due date the alarm
+    goes out (owner, press office, press lead, duty officer) and the task stays open and
+    overdue on the dashboard. A missing person's appeal (police law, danger to life) is then
+    never closed by the sweep; a minor's StPO appeal is closed once the alarm is
+    FAHNDUNG_REVIEW_GRACE_HOURS old and still nobody recorded the review (R14: the short
+    interval protects the minor, the appeal must not run on unreviewed)."""
     closed = 0
     for task in ReviewTask.objects.filter(state=ReviewState.OPEN, due_at__lte=now).select_related("appeal"):
         published = task.appeal.status == Status.PUBLISHED
         if published and reviews.review_protected(task.appeal):
             reviews.review_overdue_alarm(task=task, now=now)
-            continue
+            if not reviews.review_grace_over(task=task, now=now):
+                continue
         with transaction.atomic():
             locked = ReviewTask.objects.select_for_update().get(pk=task.pk)
             if locked.state != ReviewState.OPEN:

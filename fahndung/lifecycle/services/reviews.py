@@ -2,7 +2,8 @@
 
 Public surface (steps of the deadline sweep, each idempotent through ReviewNotice's
 unique (task, kind, days_before)):
-  review_protected(appeal) -> bool          minors and missing persons: never closed by the sweep
+  review_protected(appeal) -> bool          minors and missing persons: never closed silently
+  review_grace_over(*, task, now) -> bool   a protected appeal may now be closed (never: missing)
   review_reminders_send(*, now) -> int      owner + press office, FAHNDUNG_REVIEW_REMINDER_DAYS before
   review_escalations_send(*, now) -> int    press-office lead, FAHNDUNG_REVIEW_ESCALATION_DAYS before
   review_overdue_alarm(*, task, now) -> bool   a protected appeal's review is overdue: it stays
@@ -40,14 +41,28 @@ AUDIT_ACTIONS = {
 
 
 def review_protected(appeal: Appeal) -> bool:
-    """Minors (R14) and missing persons (R12, police law, no StA review): a missed review
-    must not take the appeal down unseen – a person decides, after escalation."""
+    """Minors (R14) and missing persons (R12): a missed review must not take the appeal
+    down unseen – the alarm goes out first and a person decides."""
     return bool(appeal.is_minor or appeal.kind == Kind.MISSING)
+
+
+def review_grace_over(*, task: ReviewTask, now: datetime) -> bool:
+    """A missing person's appeal is never closed by a missed review (police law, no StA
+    re-confirmation; closing it could cost a life). A minor's StPO appeal is closed once the
+    overdue alarm is FAHNDUNG_REVIEW_GRACE_HOURS old."""
+    if task.appeal.kind == Kind.MISSING:
+        return False
+    alarm = task.notices.filter(kind=ReviewNoticeKind.OVERDUE).order_by("sent_at").first()
+    return alarm is not None and now >= alarm.sent_at + timedelta(hours=conf.review_grace_hours())
 
 
 def press_office_emails() -> list[str]:
     users = get_user_model().objects.filter(Q(groups__name=PRESS_OFFICE), is_active=True).exclude(email="")
     return sorted(set(users.values_list("email", flat=True)))
+
+
+def press_lead_emails() -> list[str]:
+    return _recipients("is_press_lead")
 
 
 def _owner_email(appeal: Appeal) -> list[str]:
@@ -95,9 +110,13 @@ def _detail_url(appeal: Appeal) -> str:
 
 
 def _consequence(appeal: Appeal) -> str:
+    if appeal.kind == Kind.MISSING:
+        return ("Die Vermisstenfahndung bleibt nach der Frist online; die Leitung der Pressestelle und die "
+                "Dienstgruppenleitung werden dann alarmiert.")
     if review_protected(appeal):
-        return ("Die Fahndung ist geschützt (minderjährig oder vermisst) und bleibt nach der Frist online; "
-                "die Leitung der Pressestelle und die Dienstgruppenleitung werden dann alarmiert.")
+        return (f"Die Fahndung betrifft eine minderjährige Person: Nach der Frist werden die Leitung der "
+                f"Pressestelle und die Dienstgruppenleitung alarmiert; ohne erfasste Überprüfung wird sie "
+                f"{conf.review_grace_hours()} Stunden später beendet.")
     return "Ohne erfasste Bestätigung wird die Fahndung zur Frist automatisch beendet und überall entfernt."
 
 
@@ -149,14 +168,22 @@ def review_overdue_alarm(*, task: ReviewTask, now: datetime) -> bool:
     appeal = task.appeal
     emails = sorted(set(_owner_email(appeal) + press_office_emails() + _recipients("is_press_lead")
                         + _recipients("is_duty_officer")))
-    subject = f"[Fahndung] Überprüfung überfällig – Fahndung bleibt online: {appeal.file_number_police}"
+    if appeal.kind == Kind.MISSING:
+        subject = f"[Fahndung] Überprüfung überfällig – Vermisstenfahndung bleibt online: {appeal.file_number_police}"
+        consequence = "Die Fahndung wird NICHT automatisch beendet (vermisste Person)."
+    else:
+        end = timezone.localtime(now + timedelta(hours=conf.review_grace_hours()))
+        subject = f"[Fahndung] Überprüfung überfällig – Ende am {end:%d.%m.%Y %H:%M}: {appeal.file_number_police}"
+        consequence = (f"Die Fahndung betrifft eine minderjährige Person; ohne erfasste Überprüfung wird sie am "
+                       f"{end:%d.%m.%Y %H:%M} beendet.")
     body = (
         f"Die Überprüfung der geschützten Fahndung „{appeal.title}“ ({appeal.file_number_police}) war bis "
-        f"{_due_text(task)} fällig und ist nicht erfasst.\nDie Fahndung wird NICHT automatisch beendet "
-        "(minderjährig oder vermisst). Bitte jetzt entscheiden: Überprüfung erfassen oder Fahndung beenden.\n\n"
+        f"{_due_text(task)} fällig und ist nicht erfasst.\n{consequence} "
+        "Bitte jetzt entscheiden: Überprüfung erfassen oder Fahndung beenden.\n\n"
         f"{_detail_url(appeal)}\n"
     )
-    return _record(task, ReviewNoticeKind.OVERDUE, 0, now, emails, subject, body, {"protected": True})
+    return _record(task, ReviewNoticeKind.OVERDUE, 0, now, emails, subject, body,
+                   {"protected": True, "closes": appeal.kind != Kind.MISSING})
 
 
 def review_closed_notify(*, task: ReviewTask, now: datetime) -> bool:
