@@ -31,7 +31,9 @@ from rest_framework.views import APIView
 from api.schema import errors
 from fahndung.appeals.choices import Kind, PersonRole
 from fahndung.appeals.models import Appeal
+from fahndung.core.errors import NotFound
 from fahndung.public import presenters, selectors
+from fahndung.public.services import output_withheld
 
 
 def canonical_url(appeal: Appeal) -> str:
@@ -126,7 +128,9 @@ class PublicAppealListView(ListAPIView):
     serializer_class = PublicAppealSerializer
 
     def get_queryset(self):
-        return selectors.public_appeal_list(kind=self.request.query_params.get("kind") or None)
+        # Items whose final JSON text fails the output gate are left out (and audited).
+        appeals = selectors.public_appeal_list(kind=self.request.query_params.get("kind") or None)
+        return [a for a in appeals if _gate_passes(a, PublicAppealSerializer(a).data)]
 
 
 class PublicAppealDetailView(APIView):
@@ -158,7 +162,24 @@ class PublicAppealDetailView(APIView):
                 if found.appeal.closed_at else None,
                 "url": canonical_url(found.appeal),
             })
-        return Response(PublicAppealSerializer(found.appeal).data)
+        data = PublicAppealSerializer(found.appeal).data
+        if not _gate_passes(found.appeal, data):
+            raise NotFound("Diese Fahndung gibt es nicht oder sie ist nicht öffentlich.")
+        return Response(data)
+
+
+def json_texts(data: dict[str, Any]) -> list[str]:
+    """The text values of one JSON item in reading order (warning first) for the output gate."""
+    texts = [data.get(k) or "" for k in ("danger_notice", "headline", "summary", "witness_notice", "facts",
+                                          "offence", "place", "time")]
+    for person in data.get("persons") or []:
+        texts += [str(v) for v in (person.get("fields") or {}).values()]
+    texts += [data.get("reward") or "", data.get("hotline") or ""]
+    return [t for t in texts if t]
+
+
+def _gate_passes(appeal: Appeal, data: dict[str, Any]) -> bool:
+    return not output_withheld(appeal=appeal, texts={**presenters.public_texts(appeal), "json": json_texts(data)})
 
 
 urlpatterns = [

@@ -47,8 +47,10 @@ HEADLINES = {
 
 WITNESS_NOTICE = "Die gesuchte Person wird als Zeugin/Zeuge gesucht – sie ist nicht tatverdächtig."
 DANGER_NOTICE = "Achtung: Die gesuchte Person ist möglicherweise bewaffnet oder gefährlich. Nicht ansprechen – sofort 110 wählen!"
-# R5: words that must never appear in a witness appeal's public text.
-WITNESS_BLOCKED_WORDS = ("täter", "tatverdächtig", "beschuldigt")
+# Short forms for titles, link previews and list cards (what a preview shows must carry them too).
+WITNESS_NOTICE_SHORT = "Zeugin/Zeuge gesucht – nicht tatverdächtig"
+DANGER_NOTICE_SHORT = "Achtung: nicht ansprechen – sofort 110!"
+# R5: the barred word forms live in appeals.textnorm.WITNESS_BLOCKED_FORMS (one list, normalised).
 
 
 class IssuerType(models.TextChoices):

@@ -197,6 +197,8 @@ class Person(models.Model):
     nationality = models.CharField("Staatsangehörigkeit", max_length=100, blank=True)
     nationality_justification = models.TextField("Begründung Nennung Nationalität", blank=True)
     health_notes = models.TextField("Gesundheit/Medikamente", blank=True)
+    # BDSG § 46 Nr. 14: health, ethnic origin, religion, sexual life only with a written reason.
+    special_category_justification = models.TextField("Begründung besondere Kategorien (Gesundheit u. a.)", blank=True)
     address = models.CharField("Anschrift", max_length=300, blank=True)
     published_fields = models.JSONField(default=list, blank=True)
 

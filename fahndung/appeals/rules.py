@@ -10,10 +10,10 @@ from datetime import timedelta
 
 from django.conf import settings
 
+from fahndung.appeals import gate
 from fahndung.appeals.choices import (
     ALLOWED_BASES,
     STPO_BASES,
-    WITNESS_BLOCKED_WORDS,
     Kind,
 )
 from fahndung.appeals.deadlines import issuer_problem
@@ -72,15 +72,16 @@ def check_content(appeal: Appeal) -> Problems:
                 _add(problems, field, f"Bitte {label} angeben (R2).")
         if appeal.kind == Kind.SUSPECT_KNOWN and not appeal.urgent_suspicion:
             _add(problems, "urgent_suspicion", "Bei bekannten Tatverdächtigen muss dringender Tatverdacht bestehen (R2).")
-    if appeal.kind == Kind.WITNESS:
-        texts = " ".join([appeal.public_facts, *(p.clothing + " " + p.appearance for p in appeal.persons.all())]).lower()
-        for word in WITNESS_BLOCKED_WORDS:
-            if word in texts:
-                _add(problems, "public_facts", f"Zeugenaufrufe dürfen „{word.capitalize()}“ nicht enthalten (R5).")
+    # R5, R6, R17, R20, BDSG § 46 Nr. 14 on every field that can reach an output (appeals.gate).
+    for field, messages in gate.source_field_problems(
+            appeal, captions=appeal.photos.values_list("caption", flat=True)).items():
+        for message in messages:
+            _add(problems, field, message)
     if appeal.kind == Kind.MISSING:
         has_consent = appeal.consent_given_by.strip() and appeal.consent_date
-        if not has_consent and not appeal.consent_exception.strip():
-            _add(problems, "consent_given_by", "Vermisstenfahndung: Einwilligung der Angehörigen oder begründete Ausnahme erforderlich (R12).")
+        if not has_consent and not gate.justified(appeal.consent_exception):
+            _add(problems, "consent_given_by", "Vermisstenfahndung: Einwilligung der Angehörigen oder begründete "
+                 "Ausnahme (mind. 20 Buchstaben in ganzen Wörtern) erforderlich (R12).")
         if not appeal.risk_category:
             _add(problems, "risk_category", "Bitte die Gefahrenkategorie angeben (R12).")
     if appeal.reward_amount and not appeal.reward_reference.strip():
@@ -88,8 +89,9 @@ def check_content(appeal: Appeal) -> Problems:
     if not appeal.persons.exists():
         _add(problems, "persons", "Mindestens eine gesuchte Person ist anzugeben.")
     for person in appeal.persons.all():
-        if "nationality" in person.published_fields and not person.nationality_justification.strip():
-            _add(problems, "persons", "Nationalität nur mit Begründung veröffentlichen (R20).")
+        if "nationality" in person.published_fields and not gate.justified(person.nationality_justification):
+            _add(problems, "persons", "Nationalität nur mit schriftlicher Begründung (mind. 20 Buchstaben) "
+                 "veröffentlichen (R20).")
         if "name" in person.published_fields and appeal.legal_basis in STPO_BASES:
             order = _order(appeal)
             if order is None or not order.name_allowed:

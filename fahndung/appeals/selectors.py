@@ -17,6 +17,7 @@ from fahndung.accounts.roles import (
     roles_of,
     unit_id_of,
 )
+from fahndung.appeals import gate
 from fahndung.appeals.choices import Kind, Status
 from fahndung.appeals.models import Appeal, AppealEvent, Photo
 from fahndung.core.errors import NotFound, ValidationFailed
@@ -102,3 +103,26 @@ def photo_get(*, user: Any, pk: int | str) -> Photo:
         raise NotFound("Foto nicht gefunden.") from None
     appeal_get(user=user, pk=photo.appeal_id)  # raises NotFound when the appeal is out of scope
     return photo
+
+
+# --- the output gate (appeals.gate): every outgoing text passes here --------------------
+
+OutputBlocked = gate.OutputBlocked
+
+
+def output_justified(value: str | None) -> bool:
+    """A justification/exception with real text (minimum letters in whole words)."""
+    return gate.justified(value)
+
+
+def output_problems(*, appeal: Appeal, texts: dict[str, Any], lead: dict[str, str] | None = None) -> dict[str, list[str]]:
+    """{channel: [German messages]} for the final texts of one appeal; empty = may go out."""
+    return gate.texts_problems(appeal, texts, lead=lead)
+
+
+def output_require(*, appeal: Appeal, texts: dict[str, Any], lead: dict[str, str] | None = None) -> None:
+    """Raise OutputBlocked (German message, problems per channel) unless every text passes."""
+    problems = output_problems(appeal=appeal, texts=texts, lead=lead)
+    if problems:
+        first = next(iter(problems.values()))[0]
+        raise gate.OutputBlocked(f"Ausgabe gesperrt: {first}", fields=problems)

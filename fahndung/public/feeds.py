@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from fahndung.appeals.models import Appeal
 from fahndung.public import presenters, selectors
+from fahndung.public.services import output_withheld
 
 FEED_ITEMS = 100
 
@@ -35,10 +36,13 @@ class ActiveAppealsFeed(Feed):
         return _("Die Polizei bittet um Mithilfe. Hinweise bitte an die Polizei, nicht in Kommentare.")
 
     def items(self) -> list[Appeal]:
-        return list(selectors.public_appeal_list()[:FEED_ITEMS])
+        # An item whose final title/description fails the output gate is left out (audited).
+        return [a for a in selectors.public_appeal_list()[:FEED_ITEMS]
+                if not output_withheld(appeal=a, texts={**presenters.public_texts(a),
+                                                        "rss": [self.item_title(a), self.item_description(a)]})]
 
     def item_title(self, item: Appeal) -> str:
-        return presenters.appeal_summary(item)
+        return presenters.appeal_title(item)
 
     def item_description(self, item: Appeal) -> str:
         parts = []

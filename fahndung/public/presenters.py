@@ -28,17 +28,20 @@ from django.utils.translation import gettext_noop
 
 from fahndung.appeals.choices import (
     DANGER_NOTICE,
+    DANGER_NOTICE_SHORT,
     HEADLINES,
     STPO_BASES,
     WITNESS_NOTICE,
+    WITNESS_NOTICE_SHORT,
     CloseReason,
     Kind,
 )
+from fahndung.appeals.selectors import output_justified
 
 # The German originals live in appeals.choices; these markers put them into our catalogue.
 _CATALOGUE = (
     gettext_noop("FAHNDUNG"), gettext_noop("VERMISST"), gettext_noop("ZEUGEN GESUCHT"),
-    gettext_noop("UNBEKANNTE TOTE"), DANGER_NOTICE, WITNESS_NOTICE,
+    gettext_noop("UNBEKANNTE TOTE"), DANGER_NOTICE, WITNESS_NOTICE, WITNESS_NOTICE_SHORT, DANGER_NOTICE_SHORT,
 )
 
 
@@ -66,6 +69,14 @@ def danger_notice() -> str:
 
 def witness_notice() -> str:
     return _(WITNESS_NOTICE)
+
+
+def danger_notice_short() -> str:
+    return _(DANGER_NOTICE_SHORT)
+
+
+def witness_notice_short() -> str:
+    return _(WITNESS_NOTICE_SHORT)
 
 
 def _local(dt: datetime) -> datetime:
@@ -110,8 +121,11 @@ def _field_value(person: Any, key: str) -> str:
         parts = [person.last_seen_place, format_datetime(person.last_seen_at)]
         return ", ".join(p for p in parts if p)
     if key == "nationality":
-        # R20: never without a recorded justification.
-        return person.nationality if person.nationality_justification.strip() else ""
+        # R20: never without a recorded justification (real text, appeals.gate.justified).
+        return person.nationality if output_justified(person.nationality_justification) else ""
+    if key == "health_notes":
+        # BDSG § 46 Nr. 14: special categories only with a written justification.
+        return person.health_notes if output_justified(person.special_category_justification) else ""
     return str(getattr(person, key, "") or "")
 
 
@@ -186,9 +200,67 @@ def appeal_subject(appeal: Any) -> str:
 
 def appeal_summary(appeal: Any) -> str:
     """Headline, offence and place: never a name or the internal title, so it is safe for
-    feeds, link previews and list cards."""
+    feeds, link previews and list cards. Witness appeals carry the short non-suspect line
+    (R5: what a link preview or a card shows must say it too)."""
     subject = appeal_subject(appeal)
-    return f"{headline(appeal.kind)} – {subject}" if subject else headline(appeal.kind)
+    text = f"{headline(appeal.kind)} – {subject}" if subject else headline(appeal.kind)
+    if appeal.kind == Kind.WITNESS:
+        text += f" ({witness_notice_short()})"
+    return text
+
+
+def appeal_title(appeal: Any) -> str:
+    """<title>, og:title, RSS item title: the short danger warning first (R16), then the summary."""
+    summary = appeal_summary(appeal)
+    return f"{danger_notice_short()} {summary}" if appeal.is_dangerous else summary
+
+
+def appeal_preview_description(appeal: Any) -> str:
+    """og:description / meta description: warning first, the non-suspect line, the summary."""
+    parts = [danger_notice()] if appeal.is_dangerous else []
+    parts.append(appeal_summary(appeal))
+    if appeal.kind == Kind.WITNESS:
+        parts.append(witness_notice())
+    return " ".join(parts)
+
+
+def card_texts(appeal: Any) -> list[str]:
+    """The list card in reading order (warning first)."""
+    texts = [danger_notice_short()] if appeal.is_dangerous else []
+    return [*texts, headline(appeal.kind), appeal_summary(appeal)]
+
+
+def public_texts(appeal: Any, images: list[Any] = ()) -> dict[str, Any]:
+    """The final texts of every public rendering of an active appeal, per gate channel. An
+    appeal goes out on no public channel unless all of them pass (a card or feed item must
+    not point to a page that the gate withheld)."""
+    persons = [{"fields": person_public_fields(p, appeal)} for p in appeal.persons.all()]
+    return {
+        "page": page_texts(appeal, persons, list(images)),
+        "title": appeal_title(appeal),
+        "og_description": appeal_preview_description(appeal),
+        "card": card_texts(appeal),
+    }
+
+
+def page_texts(appeal: Any, persons: list[dict[str, Any]], images: list[Any]) -> list[str]:
+    """Every visible text of the active page, in reading order, for the output gate."""
+    texts = [danger_notice()] if appeal.is_dangerous else []
+    texts += [headline(appeal.kind), appeal_subject(appeal)]
+    if appeal.kind == Kind.WITNESS:
+        texts.append(witness_notice())
+    texts += [getattr(img, "alt", "") for img in images]
+    texts.append(appeal.public_facts or "")
+    if appeal.kind not in (Kind.MISSING, Kind.UNKNOWN_DEAD):
+        texts.append(appeal.offence or "")
+    texts += [place_text(appeal), appeal_time_text(appeal)]
+    for person in persons:
+        texts += [f"{f.label}: {f.value}" for f in person["fields"]]
+    reward = reward_text(appeal)
+    if reward:
+        texts += [reward, appeal.reward_conditions or ""]
+    texts.append(appeal.hotline or "")
+    return [t for t in texts if t]
 
 
 def reward_text(appeal: Any) -> str | None:

@@ -10,6 +10,10 @@ Public surface:
   remember its key (so a purge can find it: the keys are hashes)
 - ``public_purge_appeal(*, slug) -> int``   R19: delete every cached rendering that may show
   the appeal (its pages, the lists) and its generation counter; returns keys deleted
+- ``output_withheld(*, appeal, texts) -> bool``   run the output gate (appeals.selectors) on
+  the final texts of a public rendering; True = must not go out. A block is written to the
+  audit log with the German reasons, so staff see why the page/item is missing.
+- ``BLOCKED_MARKER``   cached instead of a page that the gate withheld.
 
 Correctness never depends on the call: every key contains the appeal's status and
 updated_at, which the page view reads from the database on every request, so a closed
@@ -26,9 +30,13 @@ from typing import Any
 from django.core.cache import cache
 from django.db import transaction
 
+from fahndung.appeals.selectors import output_problems
+from fahndung.core.audit import audit_record
 from fahndung.public import conf
 
 _GEN_TTL = 30 * 86400
+BLOCKED_MARKER = "<!--fahndung:output-blocked-->"
+_BLOCK_LOG_TTL = 3600
 _LIST_GEN = "public:gen:list"
 _LIST_INDEX = "public:keys:lists"
 
@@ -103,3 +111,13 @@ def public_purge_appeal(*, slug: str) -> int:
     cache.delete_many(keys)
     _bump(_LIST_GEN)
     return len(keys)
+def output_withheld(*, appeal: Any, texts: dict[str, Any]) -> bool:
+    problems = output_problems(appeal=appeal, texts=texts)
+    if not problems:
+        return False
+    # One audit row per appeal, channel set and change (not one per request of a busy page).
+    marker = f"public:blocked:{appeal.pk}:{appeal.updated_at.isoformat() if appeal.updated_at else ''}:{sorted(problems)}"
+    if cache.add(hashlib.sha256(marker.encode()).hexdigest(), 1, timeout=_BLOCK_LOG_TTL):
+        audit_record(actor=None, action="output.blocked", obj=appeal, appeal_id=appeal.pk,
+                     detail={"problems": problems})
+    return True

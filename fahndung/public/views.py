@@ -23,7 +23,14 @@ from django.views.decorators.http import require_safe
 from fahndung.appeals.choices import Kind
 from fahndung.core.errors import NotFound
 from fahndung.public import conf, presenters, selectors
-from fahndung.public.services import list_cache_key, list_cache_set, page_cache_key, page_cache_set
+from fahndung.public.services import (
+    BLOCKED_MARKER,
+    list_cache_key,
+    list_cache_set,
+    output_withheld,
+    page_cache_key,
+    page_cache_set,
+)
 
 TIP_FORM_MARKER = "<!--fahndung:tip-form-->"
 
@@ -101,6 +108,9 @@ def appeal_detail(request: HttpRequest, slug: str) -> HttpResponse:
         with translation.override(lang):
             html = _render_detail(request, found, lang)
         page_cache_set(slug=slug, key=key, html=html)
+    if html == BLOCKED_MARKER:
+        # A text of this page failed the output gate: nothing of it goes out (staff see why).
+        raise Http404("Fahndung nicht verfügbar")
 
     if TIP_FORM_MARKER in html:
         fragment = ""
@@ -152,9 +162,13 @@ def _render_detail(request: HttpRequest, found: selectors.PublicAppeal, lang: st
         "hotline": appeal.hotline or settings.FAHNDUNG_DEFAULT_HOTLINE,
         "show_offence": appeal.kind not in (Kind.MISSING, Kind.UNKNOWN_DEAD),
         "tip_form_marker": TIP_FORM_MARKER,
-        "og_title": presenters.appeal_summary(appeal),
-        "og_description": presenters.appeal_summary(appeal),
+        "page_title": presenters.appeal_title(appeal),
+        "og_title": presenters.appeal_title(appeal),
+        "og_description": presenters.appeal_preview_description(appeal),
     })
+    # The output gate sees the final texts of the page, its <title> and link preview.
+    if output_withheld(appeal=appeal, texts=presenters.public_texts(appeal, images)):
+        return BLOCKED_MARKER
     return render_to_string("public/detail.html", context)
 
 
@@ -190,8 +204,10 @@ def _render_list(request: HttpRequest, lang: str, kind: str, page_number: str) -
             "headline": presenters.headline(a.kind),
             "summary": presenters.appeal_summary(a),
             "is_dangerous": a.is_dangerous,
+            "warning": presenters.danger_notice_short(),
         }
         for a in page.object_list
+        if not output_withheld(appeal=a, texts=presenters.public_texts(a))
     ]
     context = _base_context(lang, request.path)
     kinds = presenters.kind_labels()

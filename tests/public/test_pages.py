@@ -38,8 +38,10 @@ FIELD_VALUES: dict[str, tuple[dict, str]] = {
         {"last_seen_place": "Feuerseeplatz", "last_seen_at": datetime(2026, 3, 1, 21, 30, tzinfo=BERLIN)},
         "Feuerseeplatz, 01.03.2026, 21:30 Uhr",
     ),
-    "nationality": ({"nationality": "fiktivländisch", "nationality_justification": "Medienanfrage"}, "fiktivländisch"),
-    "health_notes": ({"health_notes": "insulinpflichtig"}, "insulinpflichtig"),
+    "nationality": ({"nationality": "fiktivländisch", "nationality_justification": "Medienanfrage mit berechtigtem öffentlichem Interesse"}, "fiktivländisch"),
+    "health_notes": ({"health_notes": "insulinpflichtig",
+                      "special_category_justification": "Lebensgefahr ohne Medikament, Finder sollen 110 rufen"},
+                     "insulinpflichtig"),
     "address": ({"address": "Musterweg 99"}, "Musterweg 99"),
 }
 

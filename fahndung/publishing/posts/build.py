@@ -5,7 +5,8 @@ Public surface:
   generate(appeal, platform, *, limit=None) -> str
   description_items(appeal) -> list[str]       short description of a missing person
   fixed_elements(appeal) -> list[str]          texts every variant must contain
-  variant_problems(appeal, platform, text, *, limit=None) -> list[str]
+  variant_problems(appeal, platform, text, *, limit=None) -> list[str]   incl. the output gate
+  press_lead(appeal) -> str                    header allowed before the danger warning (press)
   media_block_reason(appeal) -> str            "" when platform images may be allowed
   media_allowed(appeal) -> bool                override set, reason recorded, not blocked (R7, R14)
   image_alt_text(appeal, caption) -> str
@@ -22,6 +23,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from fahndung.appeals.choices import DANGER_NOTICE, HEADLINES, WITNESS_NOTICE, Kind, PersonRole
+from fahndung.appeals.selectors import output_problems
 from fahndung.publishing.posts import counting
 from fahndung.publishing.posts.templates import (
     DEFAULT_HASHTAG,
@@ -243,28 +245,23 @@ def _press_release(appeal) -> str:
 
 
 def variant_problems(appeal, platform: str, text: str, *, limit: int | None = None) -> list[str]:
-    """Everything that blocks approval of a variant: length, missing fixed elements,
-    words barred in witness appeals (R5), names of persons (R7)."""
+    """Everything that blocks approval/publication of a variant: length, missing fixed
+    elements, and every content rule of the output gate (appeals.selectors.output_problems)
+    on the final text – generated or edited by the press office."""
     result = counting.check(platform, text, mastodon_limit=limit if platform == "mastodon" else None)
     problems = list(result.problems)
     for element in fixed_elements(appeal):
         if element not in text:
             problems.append(f"Pflichtbestandteil fehlt: „{element[:60]}“")
-    lowered = text.lower()
-    if appeal.kind == Kind.WITNESS:
-        # The fixed notice itself says "nicht tatverdächtig"; check everything else.
-        lowered = lowered.replace(WITNESS_NOTICE.lower(), "")
-        from fahndung.appeals.choices import WITNESS_BLOCKED_WORDS
-
-        for word in WITNESS_BLOCKED_WORDS:
-            if word in lowered:
-                problems.append(f"Zeugenaufrufe dürfen „{word}“ nicht enthalten (R5).")
-    if platform != "press":
-        for person in appeal.persons.all():
-            for value in (person.name, person.alias):
-                if value and len(value) > 2 and value.lower() in lowered:
-                    problems.append("Plattform-Beiträge dürfen keine Namen enthalten (R7).")
+    lead = {"press": press_lead(appeal)}
+    for messages in output_problems(appeal=appeal, texts={platform: text}, lead=lead).values():
+        problems.extend(messages)
     return problems
+
+
+def press_lead(appeal) -> str:
+    """The header line that may precede the danger warning in the press text."""
+    return PRESS_HEADER.format(org=settings.FAHNDUNG_ORG_NAME, headline=HEADLINES.get(appeal.kind, "FAHNDUNG"))
 
 
 def media_block_reason(appeal) -> str:
