@@ -11,8 +11,8 @@ Rules (domain.md):
   R5   witness appeals: no word calling the person a suspect (textnorm.WITNESS_BLOCKED_FORMS),
        and the non-suspect line present.
   R16  danger flag: the warning comes first.
-  R6   no withheld facts (Täterwissen): no line of `withheld_facts` and no run of three
-       words of it (with two content words) in the text.
+  R6   no withheld facts (Täterwissen): no short line of `withheld_facts`, no two neighbouring
+       content words and no run of three words (two of them content words) of it in the text.
   R20  nationality only with a justification; no suicide wording in public text.
   BDSG § 46 Nr. 14  health, ethnic origin, religion, sexual life only with a justification.
   R6   an address only when its publish flag is set (never in platform posts).
@@ -146,8 +146,9 @@ def _content(token: str) -> bool:
 
 
 def withheld_leaks(withheld: str, text: str) -> list[str]:
-    """Pieces of the withheld facts found in text: a whole item (line/sentence) of one or
-    two words that are not stop words, or a run of three words with two content words."""
+    """Pieces of the withheld facts found in text: a whole short item (line/sentence), or two
+    neighbouring content words of an item ("goldene Taschenuhr"), or three neighbouring
+    words of which two are content words ("Gravur MK 77")."""
     have = textnorm.tokens(text)
     joined = " " + " ".join(have) + " "
     found: list[str] = []
@@ -156,11 +157,12 @@ def withheld_leaks(withheld: str, text: str) -> list[str]:
             if any((_content(t) and len(t) >= 4) or t.isdigit() for t in item) and f" {' '.join(item)} " in joined:
                 found.append(" ".join(item))
             continue
-        for i in range(len(item) - 2):
-            run = item[i:i + 3]
-            if sum(_content(t) for t in run) >= 2 and f" {' '.join(run)} " in joined:
-                found.append(" ".join(run))
-                break
+        runs = [item[i:i + 2] for i in range(len(item) - 1)
+                if _content(item[i]) and _content(item[i + 1]) and max(len(item[i]), len(item[i + 1])) >= 5]
+        runs += [item[i:i + 3] for i in range(len(item) - 2) if sum(_content(t) for t in item[i:i + 3]) >= 2]
+        hit = next((" ".join(r) for r in runs if f" {' '.join(r)} " in joined), None)
+        if hit:
+            found.append(hit)
     return found
 
 

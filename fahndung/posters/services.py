@@ -7,7 +7,9 @@ Public surface:
 - ``poster_render(*, actor, appeal_id, page_size="a4") -> tuple[bytes, str]``
   PDF bytes and a download filename; NotFound outside the actor's scope or unless the
   appeal is published (a closed appeal has no poster any more, R8); ValidationFailed on a
-  bad format. Every download is an audited disclosure (R18).
+  bad format; OutputBlocked (German reasons) when a poster text fails the output gate.
+  Every download is an audited disclosure (R18).
+- ``poster_texts(data) -> list[str]``   the poster's texts in print order
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from django.utils import translation
 
 from fahndung.appeals.choices import Kind, Status
 from fahndung.appeals.models import Appeal
-from fahndung.appeals.selectors import appeal_get
+from fahndung.appeals.selectors import OutputBlocked, appeal_get, output_require
 from fahndung.core.audit import audit_record
 from fahndung.core.errors import NotFound, ValidationFailed
 from fahndung.posters.render import PosterData, render_poster
@@ -70,6 +72,14 @@ def poster_data_for_appeal(*, appeal: Appeal, page_size: str = "a4") -> PosterDa
         )
 
 
+def poster_texts(data: PosterData) -> list[str]:
+    """The poster's texts in print order (warning above the headline) for the output gate."""
+    texts = [data.danger_notice or "", data.headline, data.subject or "", data.witness_notice or "", data.facts or ""]
+    texts += [f"{label}: {value}" for label, value in data.details]
+    texts += [data.reward or "", data.hotline]
+    return [t for t in texts if t]
+
+
 def poster_render(*, actor: Any, appeal_id: int | str, page_size: str = "a4") -> tuple[bytes, str]:
     page_size = (page_size or "a4").lower()
     if page_size not in POSTER_FORMATS:
@@ -79,7 +89,14 @@ def poster_render(*, actor: Any, appeal_id: int | str, page_size: str = "a4") ->
     appeal = appeal_get(user=actor, pk=appeal_id)
     if appeal.status != Status.PUBLISHED:
         raise NotFound("Plakate gibt es nur für veröffentlichte Fahndungen.")
-    pdf = render_poster(poster_data_for_appeal(appeal=appeal, page_size=page_size))
+    data = poster_data_for_appeal(appeal=appeal, page_size=page_size)
+    try:
+        output_require(appeal=appeal, texts={"poster": poster_texts(data)})
+    except OutputBlocked as exc:
+        audit_record(actor=actor, action="output.blocked", obj=appeal, appeal_id=appeal.pk,
+                     detail={"problems": exc.fields, "channel": "poster"})
+        raise
+    pdf = render_poster(data)
     audit_record(
         actor=actor, action="poster.download", obj=appeal, appeal_id=appeal.pk,
         detail={"format": page_size, "version": appeal.version},

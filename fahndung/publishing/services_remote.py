@@ -28,6 +28,7 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 
+from fahndung.appeals.selectors import output_problems
 from fahndung.core import clock
 from fahndung.core.audit import audit_record
 from fahndung.core.errors import NotFound
@@ -41,6 +42,7 @@ from fahndung.publishing.adapters.base import (
 )
 from fahndung.publishing.models import ManualPublishTask, Publication, PublicationAttempt
 from fahndung.publishing.payloads import payload_for as _payload
+from fahndung.publishing.posts.build import TEXT_PLATFORMS, press_lead
 from fahndung.publishing.states import Channel, Desired, State
 
 log = logging.getLogger(__name__)
@@ -125,6 +127,11 @@ def publication_dispatch(*, publication_id: int) -> DispatchOutcome:
             publication.save(update_fields=["updated_at"])  # take over the expired lease
         else:
             _transition(publication, State.PUBLISHING, f"Versuch {publication.attempts + 1}")
+        # First attempt only: nothing can exist remotely yet, so refusing leaves nothing behind
+        # (later attempts send the same text, already checked).
+        blocked = _gate_problem(publication) if publication.attempts == 0 else ""
+        if blocked:
+            return _blocked_by_gate(publication, blocked)
         publication.attempts += 1
         publication.save(update_fields=["attempts", "updated_at"])
         may_exist = publication.attempts > 1 and not publication.external_id
@@ -161,6 +168,26 @@ def _wait_for_account(publication: Publication, wait: float) -> DispatchOutcome:
     else:
         publication.save(update_fields=["next_attempt_at", "updated_at"])
     return DispatchOutcome("retry", retry_in=wait, error=note)
+
+
+def _gate_problem(publication: Publication) -> str:
+    """Last check of the final text right before it leaves (the output gate, appeals)."""
+    if publication.platform == "website":
+        return ""  # the page itself passes the gate when it renders
+    channel = publication.platform if publication.platform in TEXT_PLATFORMS else "press"
+    problems = output_problems(appeal=publication.appeal, texts={channel: publication.text},
+                               lead={"press": press_lead(publication.appeal)})
+    return next(iter(problems.values()))[0] if problems else ""
+
+
+def _blocked_by_gate(publication: Publication, message: str) -> DispatchOutcome:
+    publication.last_error = f"Ausgabe gesperrt: {message}"[:2000]
+    publication.last_error_permanent = True
+    publication.next_attempt_at = None
+    _transition(publication, State.FAILED, publication.last_error)
+    audit_record(actor=None, action="output.blocked", obj=publication, appeal_id=publication.appeal_id,
+                 detail={"account": publication.account, "problem": message})
+    return DispatchOutcome("failed", error=publication.last_error)
 
 
 def _publish_failed(publication_id: int, err: AdapterError) -> DispatchOutcome:

@@ -27,13 +27,13 @@ from django.urls import reverse
 from fahndung.accounts.roles import ADMIN, PRESS_OFFICE, roles_of
 from fahndung.appeals.choices import Status
 from fahndung.appeals.models import Appeal
-from fahndung.appeals.selectors import appeal_can_edit, appeal_get
+from fahndung.appeals.selectors import appeal_can_edit, appeal_get, output_problems, output_require
 from fahndung.core import clock
 from fahndung.core.audit import audit_record
 from fahndung.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from fahndung.lifecycle import conf
 from fahndung.lifecycle.models import DistributionRecipient, RecipientKind, WithdrawalNotice
-from fahndung.lifecycle.services.wording import notice_text
+from fahndung.lifecycle.services.wording import neutral_notice_text, notice_text
 
 logger = logging.getLogger(__name__)
 _ACK_SALT = "fahndung.lifecycle.notice-ack"
@@ -122,6 +122,13 @@ def recipient_remove(*, actor: Any, recipient_id: int) -> None:
 def notices_create_for_appeal(*, appeal: Appeal, reason: str) -> list[WithdrawalNotice]:
     """One notice per recipient that has none yet (idempotent). Caller's transaction."""
     subject, body = notice_text(appeal=appeal, reason=reason or "expired", org_name=settings.FAHNDUNG_ORG_NAME)
+    problems = output_problems(appeal=appeal, texts={"email": [subject, body]})
+    if problems:
+        # The output gate refused the wording: send the neutral notice instead (never none).
+        audit_record(actor=None, action="output.blocked", obj=appeal, appeal_id=appeal.pk,
+                     detail={"problems": problems, "fallback": "neutral_notice"})
+        subject, body = neutral_notice_text(appeal=appeal, org_name=settings.FAHNDUNG_ORG_NAME)
+        output_require(appeal=appeal, texts={"email": [subject, body]})
     created = []
     now = clock.now()
     for recipient in DistributionRecipient.objects.filter(appeal=appeal, notice__isnull=True):

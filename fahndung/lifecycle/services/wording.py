@@ -10,7 +10,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from fahndung.appeals.choices import CloseReason, Kind
+from fahndung.appeals.choices import WITNESS_NOTICE_SHORT, CloseReason, Kind
 
 
 def _person(appeal: Any) -> Any:
@@ -92,5 +92,20 @@ def notice_text(*, appeal: Any, reason: str, org_name: str) -> tuple[str, str]:
             f"Die Öffentlichkeitsfahndung vom {since} ist beendet; die Bitte um Veröffentlichung besteht "
             f"nicht mehr. {MEDIA_REQUEST}"
         )
-    body = f"{text}\n\nAktenzeichen: {ref}\n{org_name}\n"
-    return subject, body
+    return subject, _body(appeal, text, ref, org_name)
+
+
+def _body(appeal: Any, text: str, ref: str, org_name: str) -> str:
+    if appeal.kind == Kind.WITNESS:  # R5: the non-suspect line on every output, this one too
+        text = f"{text} Hinweis: {WITNESS_NOTICE_SHORT}."
+    return f"{text}\n\nAktenzeichen: {ref}\n{org_name}\n"
+
+
+def neutral_notice_text(*, appeal: Any, org_name: str) -> tuple[str, str]:
+    """Fallback when the reason's wording fails the output gate (e.g. a district field with a
+    barred word, a name): no place, no person – the request to stop using the material
+    must still go out."""
+    since = timezone.localtime(appeal.published_at or appeal.created_at).strftime("%d.%m.%Y")
+    text = (f"Die Öffentlichkeitsfahndung vom {since} ist beendet; die Bitte um Veröffentlichung besteht "
+            f"nicht mehr. {MEDIA_REQUEST}")
+    return "Öffentlichkeitsfahndung beendet", _body(appeal, text, appeal.file_number_police, org_name)
