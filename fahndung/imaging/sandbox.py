@@ -13,7 +13,8 @@ ends as a refusal with a German reason (ImageRejected) instead of exhausting the
 the worker that started it is unaffected. The child runs only the pure library (arrays in,
 arrays out): it never sees the database or the storage — the service (processing.py) reads
 the original, talks to the child over a pipe (pickle, both ends are our own code) and
-stores what comes back.
+stores what comes back. Nor does the child get the worker's secrets: its environment is
+reduced to what an interpreter needs (child_env), so a decoder exploit finds no keys.
 
 `python -m fahndung.imaging.sandbox` is the child's entry point; nothing else runs it.
 """
@@ -28,6 +29,7 @@ import subprocess
 import sys
 import threading
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, BinaryIO
 
 from fahndung.imaging.lib import pipeline
@@ -36,6 +38,21 @@ from fahndung.imaging.lib.detect import DetectorConfig, FaceDetector
 from fahndung.imaging.lib.errors import ImageRejected
 
 MIB = 1024 * 1024
+_ROOT = str(Path(__file__).resolve().parents[2])
+# The child decodes untrusted files: it gets no secrets (no FAHNDUNG_*, no DATABASE_URL, ...),
+# only what an interpreter needs to start.
+_PASSED_ENV = ("PATH", "HOME", "LANG", "LC_ALL", "TZ", "TMPDIR", "VIRTUAL_ENV", "OPENCV_IO_MAX_IMAGE_PIXELS")
+
+
+def child_env() -> dict[str, str]:
+    env = {name: os.environ[name] for name in _PASSED_ENV if name in os.environ}
+    env.update(
+        PYTHONPATH=_ROOT,
+        # glibc reserves 64 MB of address space per malloc arena and OpenBLAS per thread;
+        # under RLIMIT_AS reserved space counts, so keep both small.
+        MALLOC_ARENA_MAX="2", OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1",
+    )
+    return env
 
 
 @dataclass(frozen=True)
@@ -87,23 +104,16 @@ class PhotoJob:
 
     # -- lifecycle ---------------------------------------------------------------------
     def __enter__(self) -> PhotoJob:
-        env = {
-            **os.environ,
-            # glibc reserves 64 MB of address space per malloc arena and OpenBLAS per thread;
-            # under RLIMIT_AS reserved space counts, so keep both small.
-            "MALLOC_ARENA_MAX": "2",
-            "OPENBLAS_NUM_THREADS": "1",
-            "OMP_NUM_THREADS": "1",
-        }
         self._proc = subprocess.Popen(
             [sys.executable, "-m", "fahndung.imaging.sandbox"],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, close_fds=True,
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=child_env(), cwd=_ROOT, close_fds=True,
         )
         self._timer = threading.Timer(self.limits.timeout_seconds, self._kill_on_timeout)
         self._timer.daemon = True
         self._timer.start()
         try:
-            self.decoded = self._call("decode", {"data": self.data, "limits": self.limits})
+            data, self.data = self.data, b""  # the child has it now; do not hold 40 MB twice
+            self.decoded = self._call("decode", {"data": data, "limits": self.limits})
         except BaseException:
             self._stop()
             raise

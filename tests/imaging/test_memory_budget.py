@@ -20,7 +20,7 @@ from fahndung.imaging import conf
 from fahndung.imaging.lib.detect import CenterFaceNet, iou
 from fahndung.imaging.lib.errors import ImageRejected
 from fahndung.imaging.models import AnalysisState, PhotoAnalysis
-from fahndung.imaging.sandbox import MIB, JobLimits, PhotoJob
+from fahndung.imaging.sandbox import MIB, JobLimits, PhotoJob, child_env
 
 SIDE = 7700  # 59.29 MP
 
@@ -128,3 +128,12 @@ def test_tiles_bound_what_centerface_sees(monkeypatch):
     net.detect(np.full((3000, 4000, 3), 90, np.uint8), tile=1280, overlap=256)
     assert seen and max(h * w for h, w in seen) <= 1280 * 1280
     assert sum(h * w for h, w in seen) >= 3000 * 4000  # every pixel at full resolution
+
+
+def test_the_child_that_decodes_untrusted_files_gets_no_secrets(monkeypatch):
+    monkeypatch.setenv("FAHNDUNG_TIPS_KEYS", "a-tips-key")
+    monkeypatch.setenv("FAHNDUNG_SECRET_KEY", "a-secret")
+    monkeypatch.setenv("DATABASE_URL", "postgres://user:pw@db/fahndung")
+    env = child_env()
+    assert not [name for name in env if name.startswith(("FAHNDUNG_", "DATABASE", "CELERY"))]
+    assert "a-secret" not in str(env) and env["MALLOC_ARENA_MAX"] == "2"
