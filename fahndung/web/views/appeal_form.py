@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET
 from fahndung.accounts.decorators import staff_required
 from fahndung.accounts.roles import INVESTIGATOR, has_role
 from fahndung.appeals import services
-from fahndung.appeals.choices import ALLOWED_BASES, IssuerType, LegalBasis
+from fahndung.appeals.choices import ALLOWED_BASES, IssuerType, Kind, LegalBasis
 from fahndung.appeals.deadlines import confirmation_due_at, issuer_problem
 from fahndung.appeals.selectors import appeal_can_edit, appeal_get
 from fahndung.core.errors import ApplicationError, ValidationFailed
@@ -38,7 +38,9 @@ def _render(request: HttpRequest, bundle: AppealForms, *, appeal=None, status: i
     return render(request, "web/appeal_form.html", {
         "forms": bundle, "appeal": appeal, "steps": STEPS, "step_errors": step_errors, "current_step": current,
         "photos": list(appeal.photos.all()) if appeal else [],
-        "allowed_bases": {k: sorted(v) for k, v in ALLOWED_BASES.items()},
+        # R1 help: German labels, in the order of the choices (never the internal codes).
+        "allowed_bases": [(Kind(k).label, [LegalBasis(b).label for b in LegalBasis.values if b in v])
+                          for k, v in ALLOWED_BASES.items()],
         "can_create": has_role(request.user, INVESTIGATOR) or request.user.is_superuser,
         "preview": _preview(
             bundle.basis["legal_basis"].value(), bundle.order["issuer_type"].value(),

@@ -3,6 +3,7 @@ event history, versions, and partials contributed by other areas."""
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -15,6 +16,7 @@ from fahndung.appeals.choices import Status
 from fahndung.appeals.models import LegalOrder, Person
 from fahndung.appeals.selectors import appeal_can_edit, appeal_events, appeal_get
 from fahndung.appeals.services import EDITABLE_STATUSES
+from fahndung.core.formatting import format_date, format_datetime
 from fahndung.lifecycle.selectors import review_due_by_appeal
 from fahndung.web.deadlines import expiry_deadline, order_deadline, review_deadline
 from fahndung.web.forms.actions import ApproveForm, CloseForm, ConfirmOrderForm, RequestChangesForm
@@ -41,6 +43,10 @@ def _person_rows(person: Person) -> list[dict[str, Any]]:
         for attr in attrs:
             value = getattr(person, attr)
             value = value() if callable(value) else value
+            if isinstance(value, datetime):
+                value = format_datetime(value)
+            elif isinstance(value, date):
+                value = format_date(value)
             if value not in (None, ""):
                 values.append(str(value))
         if values:
