@@ -38,6 +38,7 @@ _ENTRIES = (
     ("publishing:index", _("Veröffentlichung"), "↗", frozenset({PRESS_OFFICE, ADMIN}), False, True),
     ("publishing:tasks", _("Manuelle Aufgaben"), "☐", frozenset({PRESS_OFFICE, ADMIN}), False, False),
     ("lifecycle:dashboard", _("Rücknahmen"), "⤓", frozenset({PRESS_OFFICE, ADMIN}), False, False),
+    ("publishing:accounts", _("Plattform-Konten"), "⚙", frozenset({PRESS_OFFICE, ADMIN}), False, False),
     ("tips:index", _("Hinweise"), "✉", frozenset({INVESTIGATOR, PRESS_OFFICE, PROSECUTOR_LIAISON}), False, False),
 )
 
