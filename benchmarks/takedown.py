@@ -16,8 +16,23 @@ Phase 2 (faults): publish N more, inject faults on X (500), Mastodon (429), Link
 is measured from the end of the fault window. "verified" counts API publications whose
 absence the platform confirmed (verify GET) AND that the fake server holds no live copy of.
 
-Last line: takedown: median <s> s, max <s> s, verified <n> of <m>, after-recovery max <s> s
-(median/max = healthy phase).
+Phase 3 (realistic, "takedown-real"): --real-appeals (50) more appeals, then a mass close
+of all of them at once against the realistic fakes: Graph deletes become visible only after
+--delete-delay seconds, Instagram answers Business-Use-Case throttling (80002 with
+X-Business-Use-Case-Usage) for the first --throttle-seconds, the Facebook Page token has lost
+its Page role just before the close (100/33 on every object – the "lost permission" account),
+Mastodon allows 30 deletes per window and our pacing keeps inside it. Windows are
+time-scaled so the run takes minutes, not hours: Mastodon's 30 deletes per 30 min and X's 50
+per 15 min become per --quota-window seconds (fake and FAHNDUNG_PUBLISHING_DELETE_RATE_*
+alike). Per appeal: max over its API publications of the time from close until the platform
+confirmed absence or a person got the manual task. "verified" = verified absent AND no live
+object on the fake; "false-absent" = marked verified absent while one of its objects was
+still online at that moment (measured on the fake: never deleted, or visibly gone only after
+verified_absent_at); "manual" = API publications handed to a person (ManualTakedownTask).
+
+Lines: takedown: median <s> s, max <s> s, verified <n> of <m>, after-recovery max <s> s
+(median/max = healthy phase), then takedown-real: median <s> s, max <s> s, verified <n> of
+<m>, false-absent <k>, manual <k>.
 """
 
 from __future__ import annotations
@@ -54,6 +69,10 @@ def main() -> int:
     parser.add_argument("--fault-seconds", type=float, default=20.0)
     parser.add_argument("--sweep-interval", type=float, default=5.0)
     parser.add_argument("--workers", type=int, default=4, help="worker pool size")
+    parser.add_argument("--real-appeals", type=int, default=50, help="appeals closed at once in phase 3")
+    parser.add_argument("--delete-delay", type=float, default=2.0, help="Graph deletes visible after (s)")
+    parser.add_argument("--throttle-seconds", type=float, default=20.0, help="Instagram BUC throttle at close")
+    parser.add_argument("--quota-window", type=int, default=60, help="time-scaled quota window (s)")
     parser.add_argument("--database-url", default="postgres://postgres@127.0.0.1:5432/fahndung_bench_takedown")
     args = parser.parse_args()
 
@@ -68,8 +87,13 @@ def main() -> int:
     recreate_database(args.database_url)
 
     from fakeplatform import FakePlatform, demo_env
+    from fakeplatform import mastodon as fake_mastodon
+    from fakeplatform import meta as fake_meta
 
+    fake_mastodon.DELETE_WINDOW = args.quota_window  # time-scaled 30 deletes / 30 min
     platform = FakePlatform(host="127.0.0.1", port=0).start()
+    card = ROOT / "fahndung/publishing/static/publishing/instagram-card.jpg"
+    card_url = platform.url + fake_meta.public_file_put(platform.store, "instagram-card.jpg", card.read_bytes())
     interval = max(1, round(args.sweep_interval))
     env = {
         "DJANGO_SETTINGS_MODULE": "fahndung.settings",
@@ -88,8 +112,14 @@ def main() -> int:
         "FAHNDUNG_WITHDRAW_MAX_ATTEMPTS": "30",
         "FAHNDUNG_PUBLISHING_BACKOFF_SECONDS": "1",
         "FAHNDUNG_PUBLISHING_BACKOFF_MAX_SECONDS": "2",
+        # Shared cache (pacing counters, Instagram containers) across the worker processes.
+        "FAHNDUNG_CACHE_URL": f"redis://127.0.0.1:{redis_port}/1",
+        "FAHNDUNG_PUBLISHING_DELETE_RATE_MASTODON": f"30/{args.quota_window}",
+        "FAHNDUNG_PUBLISHING_DELETE_RATE_X": f"50/{args.quota_window}",
+        "FAHNDUNG_INSTAGRAM_CONTAINER_WAIT_SECONDS": "5",
         "PYTHONPATH": str(ROOT),
         **demo_env(platform.url),
+        "FAHNDUNG_INSTAGRAM_CARD_URL": card_url,  # Meta fetches it (fakeplatform.meta)
     }
     os.environ.update(env)
 
@@ -221,7 +251,78 @@ def run(args, platform, stop: threading.Event, tmp: Path) -> int:
           f"(sweep interval {args.sweep_interval:.0f} s); verified {v2} of {m2}")
     print(f"takedown: median {statistics.median(times):.2f} s, max {max(times):.2f} s, verified {v1 + v2} of {m1 + m2}, "
           f"after-recovery max {max(after):.2f} s")
-    return 0 if (v1 + v2) == (m1 + m2) else 1
+    real_ok = real_phase(args, platform, press, publish_batch)
+    return 0 if (v1 + v2) == (m1 + m2) and real_ok else 1
+
+
+def real_phase(args, platform, press, publish_batch) -> bool:
+    """Phase 3: mass close against the realistic fakes (see the module docstring)."""
+    from django.db import close_old_connections
+
+    from fahndung.appeals.models import Appeal
+    from fahndung.appeals.services import appeal_close
+    from fahndung.lifecycle.models import ManualTakedownTask, Takedown
+    from fahndung.publishing.models import Publication
+    from fakeplatform import meta as fake_meta
+
+    with platform.store.lock:  # a fresh day for Instagram's 50 posts / 24 h
+        fake_meta.state(platform.store).published_at.clear()
+    ids = publish_batch(args.real_appeals)
+    close_old_connections()
+    fake_meta.graph_configure(platform.store, delete_delay=args.delete_delay)
+    fake_meta.throttle(platform.store, fake_meta.INSTAGRAM_USER_ID, args.throttle_seconds)
+    fake_meta.token_set(platform.store, fake_meta.PAGE_TOKEN, access=False)  # Page role taken away
+    for pk in ids:
+        appeal_close(actor=press, appeal_id=pk, reason="arrested")
+    pubs = Publication.objects.filter(appeal_id__in=ids, channel="api")
+    pub_ids = list(pubs.values_list("id", flat=True))
+    deadline = time.monotonic() + 20 * 60
+    while time.monotonic() < deadline:
+        done = Takedown.objects.filter(publication_id__in=pub_ids, state__in=["withdrawn", "manual_required"]).count()
+        if done == len(pub_ids):
+            break
+        time.sleep(0.5)
+    fake_meta.settle(platform.store)
+    objects = {o["id"]: o for o in platform.posts()}
+
+    def online_at(obj_id: str, moment: float) -> bool:
+        post = objects.get(obj_id)
+        if post is None:
+            # Fake ids can carry a prefix (X/Bluesky URIs): match like the earlier phases.
+            post = next((o for i, o in objects.items() if i.endswith(obj_id) or obj_id.endswith(i)), None)
+        if post is None:
+            return False
+        if not post["deleted"]:
+            return True
+        gone = post["data"].get("gone_at")
+        return gone is not None and float(gone) > moment
+
+    closed = dict(Appeal.objects.filter(pk__in=ids).values_list("pk", "closed_at"))
+    manual_at = dict(ManualTakedownTask.objects.filter(takedown__publication_id__in=pub_ids)
+                     .values_list("takedown__publication_id", "created_at"))
+    finished = dict(Takedown.objects.filter(publication_id__in=pub_ids).values_list("publication_id", "finished_at"))
+    per_appeal: dict[int, float] = {}
+    verified = false_absent = 0
+    rows = list(pubs)
+    for pub in rows:
+        objs = [i for i in (pub.external_id, *(pub.extra_ids or [])) if i]
+        end = finished.get(pub.pk) or manual_at.get(pub.pk)
+        took = (end - closed[pub.appeal_id]).total_seconds() if end else float("inf")
+        per_appeal[pub.appeal_id] = max(per_appeal.get(pub.appeal_id, 0.0), took)
+        if pub.verified_absent_at is None:
+            continue
+        if any(online_at(i, pub.verified_absent_at.timestamp()) for i in objs):
+            false_absent += 1
+        elif pub.state == "withdrawn" and not any(online_at(i, time.time()) for i in objs):
+            verified += 1
+    manual = len([p for p in rows if p.pk in manual_at])
+    times = list(per_appeal.values())
+    print(f"realistic: {len(ids)} appeals closed at once, {len(rows)} API posts; Graph deletes visible after "
+          f"{args.delete_delay:.0f} s, Instagram BUC-throttled {args.throttle_seconds:.0f} s, Facebook Page role "
+          f"lost, quotas per {args.quota_window} s")
+    print(f"takedown-real: median {statistics.median(times):.2f} s, max {max(times):.2f} s, "
+          f"verified {verified} of {len(rows)}, false-absent {false_absent}, manual {manual}")
+    return false_absent == 0 and verified + manual == len(rows)
 
 
 if __name__ == "__main__":

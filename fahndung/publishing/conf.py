@@ -232,7 +232,17 @@ DELETE_RATES: dict[str, tuple[int, int]] = {
 
 
 def delete_rate(platform: str) -> tuple[int, int]:
-    """FAHNDUNG_PUBLISHING_DELETE_RATE_<PLATFORM>="count/seconds" overrides DELETE_RATES."""
+    """The pacing for core.ratelimit: (count, seconds) per fixed window.
+
+    FAHNDUNG_PUBLISHING_DELETE_RATE_<PLATFORM>="count/seconds" overrides DELETE_RATES. The
+    platforms count in sliding windows; a fixed window lets up to twice its count through
+    across a window boundary, so half the count per window keeps every sliding window of
+    the platform inside its limit."""
+    count, seconds = _delete_limit(platform)
+    return (max(1, count // 2) if count > 0 else 0), seconds
+
+
+def _delete_limit(platform: str) -> tuple[int, int]:
     raw = os.environ.get(f"FAHNDUNG_PUBLISHING_DELETE_RATE_{platform.upper()}", "").strip()
     if raw:
         try:

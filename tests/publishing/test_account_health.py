@@ -138,3 +138,13 @@ def test_accounts_page_shows_state_and_german_error(published, press, django_cap
                        HTTP_X_CSRFTOKEN=token)
     assert done.status_code == 302
     assert AccountHealth.objects.get(account="facebook:ppstuttgart").status == AccountHealth.Status.OK
+
+
+def test_delete_pacing_stays_inside_sliding_platform_windows(monkeypatch):
+    from fahndung.publishing import conf
+
+    assert conf.delete_rate("x") == (25, 900)  # X: 50 per 15 min, half per fixed window
+    assert conf.delete_rate("mastodon") == (15, 1800)
+    assert conf.delete_rate("facebook")[0] == 0  # Graph: throttle read from the answers
+    monkeypatch.setenv("FAHNDUNG_PUBLISHING_DELETE_RATE_MASTODON", "30/60")
+    assert conf.delete_rate("mastodon") == (15, 60)
