@@ -11,6 +11,9 @@ Public surface:
 - ``public_images(*, appeal, rendition="website") -> list``   approved processed renditions via
   the imaging contract; an imaging app without that contract means "no photos".
 - ``tip_form_template() -> str | None``   the tips app's public form template, if it exists.
+- ``public_output_problems(*, appeal) -> dict[str, list[str]]``   what the output gate says
+  about the public renderings of the appeal (page, title/og, card) – for staff: a non-empty
+  answer means the page and its feed items are withheld.
 """
 
 from __future__ import annotations
@@ -28,7 +31,9 @@ from django.utils.dateparse import parse_datetime
 
 from fahndung.appeals.choices import Kind, Status
 from fahndung.appeals.models import Appeal
+from fahndung.appeals.selectors import output_problems
 from fahndung.core.errors import NotFound
+from fahndung.public import presenters
 
 PUBLIC_STATUSES = (Status.PUBLISHED,)
 CLOSED_STATUSES = (Status.CLOSED, Status.ARCHIVED)
@@ -125,3 +130,7 @@ def tip_form_template() -> str | None:
     except TemplateDoesNotExist:
         return None
     return TIP_FORM_TEMPLATE
+
+
+def public_output_problems(*, appeal: Appeal) -> dict[str, list[str]]:
+    return output_problems(appeal=appeal, texts=presenters.public_texts(appeal, public_images(appeal=appeal)))

@@ -32,6 +32,7 @@ from django.db import transaction
 
 from fahndung.accounts.roles import ADMIN, PRESS_OFFICE, roles_of
 from fahndung.appeals.choices import Status as AppealStatus
+from fahndung.appeals.selectors import output_justified
 from fahndung.core import clock
 from fahndung.core.audit import audit_record
 from fahndung.core.errors import (
@@ -409,9 +410,9 @@ def platform_media_override_set(*, actor: Any, appeal_id: int, allow: bool, reas
             blocked = build.media_block_reason(appeal)
             if blocked:
                 raise ValidationFailed(blocked, fields={"allow_platform_media": [blocked]})
-            if len(reason) < 10:
+            if not output_justified(reason):  # real text, not ".........." (appeals.gate.justified)
                 raise ValidationFailed("Bitte die Abweichung vom Link-only-Grundsatz begründen (R7).",
-                                       fields={"reason": ["Begründung (mind. 10 Zeichen) erforderlich."]})
+                                       fields={"reason": ["Begründung (mind. 20 Buchstaben in ganzen Wörtern) erforderlich."]})
         appeal.allow_platform_media = bool(allow)
         appeal.platform_media_reason = reason if allow else ""
         appeal.save(update_fields=["allow_platform_media", "platform_media_reason", "updated_at"])

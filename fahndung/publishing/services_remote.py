@@ -129,13 +129,13 @@ def publication_dispatch(*, publication_id: int) -> DispatchOutcome:
             _transition(publication, State.PUBLISHING, f"Versuch {publication.attempts + 1}")
         # First attempt only: nothing can exist remotely yet, so refusing leaves nothing behind
         # (later attempts send the same text, already checked).
-        blocked = _gate_problem(publication) if publication.attempts == 0 else ""
+        payload = _payload(publication)
+        blocked = _gate_problem(publication, payload) if publication.attempts == 0 else ""
         if blocked:
             return _blocked_by_gate(publication, blocked)
         publication.attempts += 1
         publication.save(update_fields=["attempts", "updated_at"])
         may_exist = publication.attempts > 1 and not publication.external_id
-        payload = _payload(publication)
     try:
         adapter = _adapter(publication)
         ref = adapter.find_existing(payload) if may_exist else None
@@ -170,12 +170,13 @@ def _wait_for_account(publication: Publication, wait: float) -> DispatchOutcome:
     return DispatchOutcome("retry", retry_in=wait, error=note)
 
 
-def _gate_problem(publication: Publication) -> str:
-    """Last check of the final text right before it leaves (the output gate, appeals)."""
+def _gate_problem(publication: Publication, payload: Payload) -> str:
+    """Last check of the final payload (text and image alt texts) right before it leaves."""
     if publication.platform == "website":
         return ""  # the page itself passes the gate when it renders
     channel = publication.platform if publication.platform in TEXT_PLATFORMS else "press"
-    problems = output_problems(appeal=publication.appeal, texts={channel: publication.text},
+    texts = [payload.text, *(m.alt_text for m in payload.media if m.alt_text)]
+    problems = output_problems(appeal=publication.appeal, texts={channel: texts},
                                lead={"press": press_lead(publication.appeal)})
     return next(iter(problems.values()))[0] if problems else ""
 

@@ -218,3 +218,17 @@ def test_any_name_part_in_a_platform_post_is_refused(written, platform, investig
     client = _edit(api_as, press, appeal, platform, text.replace("Die Polizei sucht", f"Die Polizei sucht {written},"))
     r = client.post(f"/api/v1/appeals/{appeal.pk}/post-variants/{platform}/approve/")
     assert r.status_code == 400 and "R7" in r.json()["error"]["message"]
+
+
+def test_withheld_page_is_audited_and_shown_to_staff_in_german(client, make_published, press):
+    from fahndung.core.models import AuditEvent
+    from tests.accounts.helpers import verified_client
+
+    appeal = make_published(kind=Kind.WITNESS, legal_basis=LegalBasis.STPO_131B_2)
+    Person.objects.filter(appeal=appeal).update(items_carried="Rucksack des Tatverdächtigen")
+    assert client.get(f"/fahndung/{appeal.slug}/").status_code == 404
+    row = AuditEvent.objects.get(action="output.blocked", appeal_id=appeal.pk)
+    assert any("R5" in m for msgs in row.detail["problems"].values() for m in msgs)
+    page = verified_client(press).get(f"/staff/appeals/{appeal.pk}/").content.decode()
+    assert "Öffentliche Ausgabe gesperrt" in page
+    assert "Zeugenaufrufe dürfen „Tatverdächtige“" in page

@@ -89,8 +89,9 @@ def test_media_override_requires_press_role_and_reason(submitted, press, investi
     with pytest.raises(PermissionDenied):
         services.platform_media_override_set(actor=investigator, appeal_id=submitted.pk, allow=True,
                                              reason="Sehr dringender Fall")
-    with pytest.raises(ValidationFailed):
-        services.platform_media_override_set(actor=press, appeal_id=submitted.pk, allow=True, reason="")
+    for reason in ("", ".", "..........", "xxxxxxxxxxxxxxxxxxxxxxxxx", "weil es hilft"):
+        with pytest.raises(ValidationFailed):
+            services.platform_media_override_set(actor=press, appeal_id=submitted.pk, allow=True, reason=reason)
     services.platform_media_override_set(actor=press, appeal_id=submitted.pk, allow=True,
                                          reason="Serientäter, Bild für Wiedererkennung nötig")
     appeal = Appeal.objects.get(pk=submitted.pk)

@@ -18,6 +18,7 @@ from fahndung.appeals.selectors import appeal_can_edit, appeal_events, appeal_ge
 from fahndung.appeals.services import EDITABLE_STATUSES
 from fahndung.core.formatting import format_date, format_datetime
 from fahndung.lifecycle.selectors import review_due_by_appeal
+from fahndung.public.selectors import public_output_problems
 from fahndung.web.deadlines import expiry_deadline, order_deadline, review_deadline
 from fahndung.web.forms.actions import ApproveForm, CloseForm, ConfirmOrderForm, RequestChangesForm
 from fahndung.web.services import appeal_view_record
@@ -70,13 +71,16 @@ def _actions_for(user: Any, appeal: Any) -> set[str]:
 def _blocking(appeal: Any) -> dict[str, list[str]]:
     if appeal.status in (Status.DRAFT, Status.CHANGES_REQUESTED):
         return rules.check_content(appeal)
+    problems: dict[str, list[str]] = {}
     if appeal.status == Status.SUBMITTED:
         problems = rules.check_content(appeal)
         problems.update(rules.check_order(appeal))
-        return problems
     if appeal.status == Status.APPROVED:
-        return rules.check_publishable(appeal)
-    return {}
+        problems = rules.check_publishable(appeal)
+    if appeal.status == Status.PUBLISHED or (appeal.status in (Status.SUBMITTED, Status.APPROVED) and not problems):
+        # The output gate on the final public texts: a block withholds page, card and feeds.
+        problems.update({f"output.{k}": v for k, v in public_output_problems(appeal=appeal).items()})
+    return problems
 
 
 @staff_required
