@@ -1,7 +1,7 @@
 """Single settings module, driven by the environment (see .env.example).
 
 Defaults are safe for a local demo: SQLite file, a broker that needs no server
-(kombu's filesystem transport), console e-mail. Production sets DATABASE_URL,
+(kombu's SQLAlchemy transport on a SQLite file), console e-mail. Production sets DATABASE_URL,
 CELERY_BROKER_URL, FAHNDUNG_SECRET_KEY and FAHNDUNG_DEBUG=false.
 """
 
@@ -247,9 +247,15 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Celery ---------------------------------------------------------------------
-CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "filesystem://")
+# Embedded default: kombu's SQLAlchemy transport on a SQLite file – no server, and unlike the
+# filesystem transport (kombu issue 1551: a half-written message file kills the worker) each
+# message is one row written in a transaction. One host only; production sets Redis.
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", f"sqla+sqlite:///{VAR_DIR / 'broker.sqlite3'}")
 CELERY_BROKER_TRANSPORT_OPTIONS: dict = {}
-if CELERY_BROKER_URL.startswith("filesystem://"):
+if CELERY_BROKER_URL.startswith(("sqla+sqlite:", "sqlalchemy+sqlite:")):
+    # create_engine() options: wait for the file lock instead of failing a publish.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"connect_args": {"timeout": 30}}
+elif CELERY_BROKER_URL.startswith("filesystem://"):
     _broker_dir = VAR_DIR / "broker"
     for _sub in ("queue", "processed", "control"):
         (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)

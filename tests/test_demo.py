@@ -96,3 +96,71 @@ def test_demo_sample_photo_is_a_crowd_the_detector_sees(settings, tmp_path):
     # 1 subject + 18 bystanders of 20–96 px; the subject is the largest face.
     assert len(analysis.faces) >= 19
     assert analysis.subject is not None and analysis.subject[2] >= 140
+
+
+def _demo_env(tmp_path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "CELERY_BROKER_URL", "FAHNDUNG_CACHE_URL"}}
+    env.update({"FAHNDUNG_VAR_DIR": str(tmp_path / "var"), "FAHNDUNG_MEDIA_ROOT": str(tmp_path / "media"),
+                "FAHNDUNG_PRIVATE_MEDIA_ROOT": str(tmp_path / "private")})
+    return env
+
+
+def _wait_for(predicate, timeout: float, proc, log) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        assert proc.poll() is None, log.read_text()
+        time.sleep(0.5)
+    raise AssertionError(log.read_text())
+
+
+@pytest.mark.slow
+def test_demo_exits_non_zero_when_the_fake_port_is_taken(tmp_path):
+    """Attack test: with the fake platform's port taken the demo seeded, stopped and exited 0."""
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        busy = taken.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "manage.py", "demo", "--port", str(free_port()), "--fake-port", str(busy)],
+            cwd=ROOT, env=_demo_env(tmp_path), capture_output=True, text=True, timeout=120,
+        )
+    assert result.returncode != 0, result.stdout + result.stderr
+    assert "--fake-port" in result.stderr and str(busy) in result.stderr
+
+
+@pytest.mark.slow
+def test_demo_picks_a_free_fake_port_and_restarts_a_dead_worker(tmp_path):
+    """The embedded broker (SQLAlchemy on SQLite) carries the publish tasks; a worker that dies
+    is restarted while the web server keeps answering (attack test: one dead worker stopped
+    the whole demo)."""
+    import re
+
+    port = free_port()
+    log_path = tmp_path / "demo.log"
+    log = log_path.open("w")
+    proc = subprocess.Popen([sys.executable, "manage.py", "demo", "--port", str(port)], cwd=ROOT,
+                            env=_demo_env(tmp_path), stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        _wait_for(lambda: "Läuft:" in log_path.read_text(), 120, proc, log_path)
+        output = log_path.read_text()
+        fake_url = re.search(r"Fake-Plattformen:\s+(http://127\.0\.0\.1:\d+)", output).group(1)
+        # The seeded appeal was published by the worker through the embedded broker.
+        _wait_for(lambda: json.loads(_get(f"{fake_url}/_control/posts")[1])["posts"], 90, proc, log_path)
+        worker_pid = int(re.search(r"gestartet: worker \(PID (\d+)\)", output).group(1))
+        os.killpg(worker_pid, signal.SIGKILL)
+        _wait_for(lambda: len(re.findall(r"gestartet: worker \(PID (\d+)\)", log_path.read_text())) == 2, 60,
+                  proc, log_path)
+        assert "worker wurde beendet" in log_path.read_text()
+        assert _get(f"http://127.0.0.1:{port}/fahndung/")[0] == 200
+        assert proc.poll() is None
+    finally:
+        os.killpg(proc.pid, signal.SIGINT)
+        try:
+            proc.wait(40)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            raise

@@ -2,6 +2,7 @@
 
 - free_port() -> int                       a port nothing listens on right now
 - wait_for_port(port, timeout) -> bool      True once something accepts connections there
+- port_free(port) -> bool                   True when 127.0.0.1:port can be bound now
 """
 
 from __future__ import annotations
@@ -25,3 +26,12 @@ def wait_for_port(port: int, timeout: float = 10.0) -> bool:
                 return True
         time.sleep(0.05)
     return False
+
+
+def port_free(port: int) -> bool:
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
