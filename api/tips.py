@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.urls import path
 from drf_spectacular.types import OpenApiTypes
@@ -39,6 +40,7 @@ from fahndung.tips import conf, presenters, selectors, services
 from fahndung.tips.choices import STAFF_CHANNELS, Channel, Direction, TipState
 from fahndung.tips.parsing import (
     check_content_length,
+    install_quota_handler,
     parse_bool,
     parse_datetime_field,
     parse_upload_body,
@@ -167,17 +169,24 @@ _FORM_TYPES = {"multipart/form-data", "application/x-www-form-urlencoded"}
 
 
 class UploadQuotaMixin:
-    """Parses a form body with the quota handler before authentication runs.
+    """Puts the quota handler in front of a form body before authentication runs.
 
     SessionAuthentication's CSRF check reads request.POST, after which no upload handler
-    can be installed (500). DRF then reuses the parsed form (Request._parse).
+    can be installed (500). With a session cookie the body is parsed right here (quota,
+    clear messages for broken bodies); DRF then reuses the parsed form (Request._parse).
+    Token and anonymous requests are not read before authentication has decided.
     """
 
     upload_quota = None
 
     def initial(self, request: Any, *args: Any, **kwargs: Any) -> None:
         if request.method == "POST" and request.content_type.split(";")[0].strip() in _FORM_TYPES:
-            self.upload_quota = parse_upload_body(request._request)
+            django_request = request._request
+            if settings.SESSION_COOKIE_NAME in django_request.COOKIES:
+                self.upload_quota = parse_upload_body(django_request)
+            else:
+                check_content_length(django_request.META)
+                self.upload_quota = install_quota_handler(django_request)
         super().initial(request, *args, **kwargs)  # type: ignore[misc]
 
 

@@ -98,3 +98,23 @@ def test_staff_api_session_without_csrf_header_is_refused(csrf_client, investiga
     client = csrf_client(investigator)
     r = client.post(f"/api/v1/appeals/{published.pk}/tips/", {"channel": "email", "content": "x" * 20})
     assert r.status_code == 403 and r.json()["error"] and not Tip.objects.exists()
+
+
+def test_staff_api_with_token_and_multipart_still_works(api_as, investigator, published):
+    r = api_as(investigator).post(f"/api/v1/appeals/{published.pk}/tips/",
+                                  {"channel": "phone", "content": "Telefonischer Hinweis.",
+                                   "attachments": [upload("foto.jpg", image_bytes())]}, format="multipart")
+    assert r.status_code == 201
+    assert Tip.objects.get(reference=r.json()["reference"]).attachments.count() == 1
+
+
+def test_staff_api_quota_with_session_gives_the_json_error(csrf_client, settings, investigator, published):
+    settings.FAHNDUNG_TIP_MAX_TOTAL_BYTES = 1000
+    client = csrf_client(investigator)
+    client.get("/staff/")
+    r = client.post(f"/api/v1/appeals/{published.pk}/tips/",
+                    {"channel": "email", "content": "Zu große Datei.",
+                     "attachments": [upload("big.jpg", image_bytes(size=(400, 400)) + b"\0" * 5000)]},
+                    headers={"X-CSRFToken": client.cookies["csrftoken"].value})
+    assert r.status_code == 400 and r.json()["error"]["code"] == "attachments_too_large"
+    assert not Tip.objects.exists()
