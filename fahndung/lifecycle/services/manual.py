@@ -160,7 +160,8 @@ def manual_task_confirm(*, actor: Any, task_id: int, note: str) -> ManualTakedow
 
 # --- escalation ----------------------------------------------------------------------------
 
-def _recipients(flag: str) -> list[str]:
+def flagged_staff_emails(flag: str) -> list[str]:
+    """E-mails of active staff whose profile has `flag` (is_press_lead / is_duty_officer)."""
     users = get_user_model().objects.filter(is_active=True, **{f"profile__{flag}": True}).exclude(email="")
     return sorted({u.email for u in users})
 
@@ -188,7 +189,7 @@ def manual_tasks_escalate(*, now: datetime | None = None) -> int:
             if not _escalation_due(task, now):
                 continue
             flag = "is_press_lead" if task.state == ManualTaskState.OPEN else "is_duty_officer"
-            emails = _recipients(flag)
+            emails = flagged_staff_emails(flag)
             task.escalation_level += 1
             task.escalated_at = now
             machines.transition(task, "escalate", note=f"an {', '.join(emails) or 'niemand hinterlegt'}")
@@ -196,7 +197,7 @@ def manual_tasks_escalate(*, now: datetime | None = None) -> int:
                          detail={"level": task.escalation_level, "recipients": len(emails)})
             if emails:
                 subject, body = _escalation_mail(task)
-                transaction.on_commit(lambda s=subject, b=body, e=emails: _send(s, b, e), robust=True)
+                transaction.on_commit(lambda s=subject, b=body, e=emails: mail_send(s, b, e), robust=True)
             escalated += 1
     return escalated
 
@@ -214,5 +215,5 @@ def _escalation_mail(task: ManualTakedownTask) -> tuple[str, str]:
     return subject, body
 
 
-def _send(subject: str, body: str, recipients: list[str]) -> None:
+def mail_send(subject: str, body: str, recipients: list[str]) -> None:
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients, fail_silently=False)

@@ -31,7 +31,7 @@ from fahndung.appeals.models import Appeal
 from fahndung.core.audit import audit_record
 from fahndung.lifecycle import conf
 from fahndung.lifecycle.models import ReviewNotice, ReviewNoticeKind, ReviewState, ReviewTask
-from fahndung.lifecycle.services.manual import _recipients, _send
+from fahndung.lifecycle.services.manual import flagged_staff_emails, mail_send
 
 logger = logging.getLogger(__name__)
 AUDIT_ACTIONS = {
@@ -62,7 +62,7 @@ def press_office_emails() -> list[str]:
 
 
 def press_lead_emails() -> list[str]:
-    return _recipients("is_press_lead")
+    return flagged_staff_emails("is_press_lead")
 
 
 def _owner_email(appeal: Appeal) -> list[str]:
@@ -93,7 +93,7 @@ def _record(task: ReviewTask, kind: str, days_before: int, now: datetime, emails
         return False
     if emails:
         try:
-            _send(subject, body, emails)
+            mail_send(subject, body, emails)
         except Exception as exc:  # the mail server must not stop the sweep
             logger.warning("review %s mail for appeal %s failed: %s", kind, task.appeal_id, type(exc).__name__)
     return True
@@ -151,7 +151,7 @@ def review_escalations_send(*, now: datetime) -> int:
         if task.notices.filter(kind=ReviewNoticeKind.ESCALATION).exists():
             continue
         appeal = task.appeal
-        emails = _recipients("is_press_lead")
+        emails = flagged_staff_emails("is_press_lead")
         subject = f"[Fahndung] Eskalation: Überprüfung nicht erfasst ({appeal.file_number_police})"
         body = (
             "Eskalation an: Leitung Pressestelle\n\n"
@@ -166,8 +166,8 @@ def review_escalations_send(*, now: datetime) -> int:
 
 def review_overdue_alarm(*, task: ReviewTask, now: datetime) -> bool:
     appeal = task.appeal
-    emails = sorted(set(_owner_email(appeal) + press_office_emails() + _recipients("is_press_lead")
-                        + _recipients("is_duty_officer")))
+    emails = sorted(set(_owner_email(appeal) + press_office_emails() + flagged_staff_emails("is_press_lead")
+                        + flagged_staff_emails("is_duty_officer")))
     if appeal.kind == Kind.MISSING:
         subject = f"[Fahndung] Überprüfung überfällig – Vermisstenfahndung bleibt online: {appeal.file_number_police}"
         consequence = "Die Fahndung wird NICHT automatisch beendet (vermisste Person)."
