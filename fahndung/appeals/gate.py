@@ -136,7 +136,7 @@ def _name_parts(value: str) -> set[str]:
     return {t for t in textnorm.tokens(value) if len(t) >= 2 and t not in _NAME_PARTICLES and not t.isdigit()}
 
 
-def _withheld_items(withheld: str) -> list[list[str]]:
+def _withheld_items(withheld: str) -> list[tuple[str, ...]]:
     items = re.split(r"[\n;•]+|(?<=[.!?])\s+", withheld or "")
     return [textnorm.tokens(i) for i in items if textnorm.tokens(i)]
 
@@ -166,7 +166,7 @@ def withheld_leaks(withheld: str, text: str) -> list[str]:
     return found
 
 
-def _phrase_in(text_norm_tokens: list[str], value: str) -> bool:
+def _phrase_in(text_norm_tokens: tuple[str, ...], value: str) -> bool:
     want = textnorm.tokens(value)
     n = len(want)
     return bool(want) and any(text_norm_tokens[i:i + n] == want for i in range(len(text_norm_tokens) - n + 1))
@@ -181,7 +181,7 @@ def _nationality_stem(word: str) -> str:
     return word
 
 
-def _nationality_hit(tokens_: list[str], nationality: str) -> bool:
+def _nationality_hit(tokens_: tuple[str, ...], nationality: str) -> bool:
     stems = [_nationality_stem(t) for t in textnorm.tokens(nationality) if len(t) >= 4]
     return any(t.startswith(s) for s in stems for t in tokens_) or _phrase_in(tokens_, nationality)
 
@@ -242,7 +242,7 @@ def text_problems(appeal: Any, text: str, *, channel: str, lead: str = "") -> li
     return problems
 
 
-def _name_problems(appeal: Any, persons: list[Any], toks: list[str], channel: str, where: str) -> list[str]:
+def _name_problems(appeal: Any, persons: list[Any], toks: tuple[str, ...], channel: str, where: str) -> list[str]:
     words = set(toks)
     for person in persons:
         published = set(person.published_fields or [])

@@ -6,13 +6,13 @@ characters cannot slip a word past a rule:
 
 - Unicode NFKC (full-width letters, ligatures, combining diaeresis → one form),
 - soft hyphens, zero-width and other invisible format characters removed,
-- case-folded (also ẞ/ß → ss),
+- case-folded (also ẞ/ß → ss), Cyrillic/Greek look-alike letters mapped to Latin,
 - ä/ae, ö/oe, ü/ue, ß/ss unified (to ae, oe, ue, ss),
 - every run of whitespace → one space.
 
 Public surface:
   normalise(text) -> str
-  tokens(text) -> list[str]                 normalised words (letters/digits)
+  tokens(text) -> tuple[str, ...]           normalised words (letters/digits)
   WITNESS_BLOCKED_FORMS                     lemma -> word forms barred in witness appeals (R5)
   witness_blocked_terms(text) -> list[str]  lemmas whose forms occur in text
   contains_phrase(text, phrase) -> bool     normalised, on word boundaries
@@ -22,6 +22,7 @@ Public surface:
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -40,6 +41,14 @@ _INVISIBLE = {
     "\ufeff",  # zero width no-break space / BOM
 }
 _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+# Cyrillic/Greek letters that look like Latin ones ("Tätеr" with a Cyrillic е): matching only,
+# applied after case folding (so lower-case forms suffice). NFKC does not map these.
+_LOOKALIKES = str.maketrans({
+    "а": "a", "в": "b", "е": "e", "к": "k", "м": "m", "н": "h", "о": "o", "р": "p", "с": "c",
+    "т": "t", "у": "y", "х": "x", "і": "i", "ј": "j", "ѕ": "s", "ԁ": "d", "ԛ": "q", "ԝ": "w",
+    "α": "a", "β": "b", "ε": "e", "η": "n", "ι": "i", "κ": "k", "ν": "v", "ο": "o", "ρ": "p", "τ": "t",
+    "υ": "u", "χ": "x", "ϲ": "c",
+})
 _SPACE = re.compile(r"\s+")
 _WORD = re.compile(r"[^\W_]+")
 
@@ -52,18 +61,27 @@ def _visible(ch: str) -> bool:
     return not ("\ufe00" <= ch <= "\ufe0f" or "\U000e0100" <= ch <= "\U000e01ef")
 
 
+def _strip_invisible(text: str) -> str:
+    if text.isascii():  # ASCII has no invisible format characters (fast path)
+        return text
+    return "".join(ch for ch in text if ch.isascii() or _visible(ch))
+
+
+@functools.lru_cache(maxsize=8192)
 def normalise(text: str) -> str:
     # Invisibles go first, so "a" + ZWSP + combining diaeresis still composes to "ä".
-    text = "".join(ch for ch in (text or "") if _visible(ch))
-    text = unicodedata.normalize("NFKC", text)
-    text = "".join(ch for ch in text if _visible(ch))
+    text = unicodedata.normalize("NFKC", _strip_invisible(text or ""))
+    text = _strip_invisible(text)
     # NFKC again after case folding (it can leave decomposed sequences), then the umlauts.
-    text = unicodedata.normalize("NFKC", text.casefold()).translate(_UMLAUTS)
+    # Look-alikes on the decomposed form, so a Cyrillic "ӓ" (а + diaeresis) becomes "ä" too.
+    text = unicodedata.normalize("NFD", text.casefold()).translate(_LOOKALIKES)
+    text = unicodedata.normalize("NFKC", text).translate(_UMLAUTS)
     return _SPACE.sub(" ", text).strip()
 
 
-def tokens(text: str) -> list[str]:
-    return _WORD.findall(normalise(text))
+@functools.lru_cache(maxsize=8192)
+def tokens(text: str) -> tuple[str, ...]:
+    return tuple(_WORD.findall(normalise(text)))
 
 
 def contains_phrase(text: str, phrase: str) -> bool:

@@ -24,6 +24,8 @@ INVISIBLES = sorted(textnorm._INVISIBLE)
     ("Straße", "strasse"), ("STRASSE", "strasse"), ("ẞ", "ss"),
     ("Über  \n Öl", "ueber oel"),
     ("\ufeffBOM", "bom"),
+    ("Tätеr", "taeter"),                                   # Cyrillic е
+    ("ТАТVЕRDÄСНТIGЕR", "tatverdaechtiger"),               # Cyrillic Т, А, Е, С, Н
 ])
 def test_normalise_examples(raw, expected):
     assert textnorm.normalise(raw) == expected
@@ -71,11 +73,16 @@ def _spell(word: str, draw_case, draw_umlaut, draw_invisible) -> str:
     upper=st.booleans(),
     ascii_umlaut=st.booleans(),
     invisible=st.sampled_from(["", *INVISIBLES]),
+    lookalike=st.booleans(),
     prefix=st.text(alphabet=" .,;:!?-\n\t", max_size=3),
     before=st.sampled_from(["", "Der ", "Zeuge oder ", "ein "]),
 )
-def test_property_spelling_variants_and_invisible_characters(form, upper, ascii_umlaut, invisible, prefix, before):
-    text = before + prefix + _spell(form, upper, ascii_umlaut, invisible) + prefix
+def test_property_spelling_variants_and_invisible_characters(form, upper, ascii_umlaut, invisible, lookalike, prefix,
+                                                             before):
+    word = _spell(form, upper, ascii_umlaut, invisible)
+    if lookalike:  # Cyrillic look-alikes for e/a/o/c (upper or lower case)
+        word = word.translate(str.maketrans("eaocEAOC", "еаосЕАОС"))
+    text = before + prefix + word + prefix
     assert textnorm.witness_blocked_terms(text), repr(text)
     # Normalising is idempotent and leaves no invisible character behind.
     once = textnorm.normalise(text)
