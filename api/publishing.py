@@ -1,10 +1,9 @@
-"""Publishing API: publications per appeal, post variants (edit/approve), exact length
+"""Publishing API: publications per appeal, post variants (edit; approved with the appeal), exact length
 count, manual tasks, retry and manual withdrawal confirmation.
 
   GET  appeals/<pk>/publications/
   GET  appeals/<pk>/post-variants/
   PUT  appeals/<pk>/post-variants/<platform>/            {"text"}
-  POST appeals/<pk>/post-variants/<platform>/approve/
   POST appeals/<pk>/platform-media/                      {"allow", "reason"}
   POST post-length/                                      {"platform", "text"}
   POST publications/<id>/retry/
@@ -109,14 +108,6 @@ class PostVariantDetailApi(APIView):
         return Response(PostVariantSerializer(variant).data)
 
 
-class PostVariantApproveApi(APIView):
-    @extend_schema(request=None, parameters=[_PLATFORM],
-                   responses={200: PostVariantSerializer, **errors(400, 401, 403, 404, 409)})
-    def post(self, request, pk: int, platform: str):
-        variant = services.post_variant_approve(actor=request.user, appeal_id=pk, platform=platform)
-        return Response(PostVariantSerializer(variant).data)
-
-
 class MediaOverrideInput(serializers.Serializer):
     allow = serializers.BooleanField()
     reason = serializers.CharField(max_length=2000, allow_blank=True, required=False, default="")
@@ -196,8 +187,6 @@ urlpatterns = [
     path("appeals/<int:pk>/publications/", AppealPublicationsApi.as_view(), name="api-appeal-publications"),
     path("appeals/<int:pk>/post-variants/", PostVariantListApi.as_view(), name="api-post-variants"),
     path("appeals/<int:pk>/post-variants/<slug:platform>/", PostVariantDetailApi.as_view(), name="api-post-variant"),
-    path("appeals/<int:pk>/post-variants/<slug:platform>/approve/", PostVariantApproveApi.as_view(),
-         name="api-post-variant-approve"),
     path("appeals/<int:pk>/platform-media/", PlatformMediaApi.as_view(), name="api-platform-media"),
     path("post-length/", PostLengthApi.as_view(), name="api-post-length"),
     path("publications/<int:publication_id>/retry/", PublicationRetryApi.as_view(), name="api-publication-retry"),

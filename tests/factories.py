@@ -45,14 +45,16 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 class AppealFactory(factory.django.DjangoModelFactory):
-    """A complete, submittable § 131b (1) appeal for an unknown suspect."""
+    """A complete, submittable § 131 (3) appeal for a known suspect (no image needed;
+    § 131b appeals need an approved photo: use kind/legal_basis and upload one)."""
 
     class Meta:
         model = Appeal
         skip_postgeneration_save = True
 
-    kind = Kind.SUSPECT_UNKNOWN
-    legal_basis = LegalBasis.STPO_131B_1
+    kind = Kind.SUSPECT_KNOWN
+    legal_basis = LegalBasis.STPO_131_3
+    urgent_suspicion = True
     title = factory.Sequence(lambda n: f"Raub Königstraße {n}")
     file_number_police = factory.Sequence(lambda n: f"ST/1234/{n:05d}/26")
     unit = factory.SubFactory(UnitFactory, code="unit-a")

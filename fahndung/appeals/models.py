@@ -10,6 +10,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from fahndung.appeals.choices import (
     CloseReason,
@@ -38,6 +39,9 @@ class Appeal(models.Model):
     status = models.CharField(max_length=32, choices=Status.choices, default=Status.DRAFT, db_index=True)
     close_reason = models.CharField(max_length=32, choices=CloseReason.choices, blank=True)
     version = models.PositiveIntegerField(default=1)
+    # The version whose texts and images were approved by the four-eyes rule; publication
+    # uses exactly that version's snapshot (AppealVersion).
+    approved_version = models.PositiveIntegerField(null=True, blank=True)
 
     title = models.CharField("Interner Kurztitel", max_length=200)
     file_number_police = models.CharField("Aktenzeichen Polizei", max_length=80)
@@ -276,6 +280,8 @@ class Approval(models.Model):
     approver = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField()
     checklist = models.JSONField(default=dict, blank=True)
+    # sha256 of the version's snapshot (content, photos, every post text) the approver saw.
+    snapshot_sha256 = models.CharField(max_length=64, blank=True)
 
     class Meta:
         constraints = [
@@ -301,3 +307,28 @@ class AppealVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.appeal_id} v{self.version}"
+
+
+class Participation(models.Model):
+    """Who took part in a version (four eyes: none of them may approve it)."""
+
+    class Kind(models.TextChoices):
+        SUBMIT = "submit", _("Eingereicht")
+        CONTENT = "content", _("Inhalt geändert")
+        POST_TEXT = "post_text", _("Plattformtext geändert")
+        PHOTO = "photo", _("Foto hinzugefügt")
+        REDACTION = "redaction", _("Bildbereiche geändert")
+
+    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="participants")
+    version = models.PositiveIntegerField()
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    what = models.CharField(max_length=200, blank=True)
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["version", "at", "id"]
+        indexes = [models.Index(fields=["appeal", "version"], name="participation_version_idx")]
+
+    def __str__(self) -> str:
+        return f"v{self.version} {self.kind} by {self.user_id}"

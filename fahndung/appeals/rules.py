@@ -15,6 +15,7 @@ from fahndung.appeals.choices import (
     ALLOWED_BASES,
     STPO_BASES,
     Kind,
+    LegalBasis,
 )
 from fahndung.appeals.deadlines import issuer_problem
 from fahndung.appeals.models import Appeal, LegalOrder
@@ -130,6 +131,14 @@ def order_lapsed(order: LegalOrder | None) -> bool:
     if order is None or order.confirmation_due_at is None or order.confirmed_at is not None:
         return False
     return clock.now() >= order.confirmation_due_at
+
+
+IMAGE_BASES = frozenset({LegalBasis.STPO_131B_1, LegalBasis.STPO_131B_2})
+
+
+def basis_needs_image(appeal: Appeal) -> bool:
+    """§ 131b StPO is the basis for publishing an image: no image, no such appeal."""
+    return appeal.legal_basis in IMAGE_BASES
 
 
 def check_publishable(appeal: Appeal) -> Problems:

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
+from django.utils import translation
 
 from fahndung.accounts.roles import (
     INVESTIGATOR,
@@ -19,7 +21,7 @@ from fahndung.accounts.roles import (
 )
 from fahndung.appeals import gate
 from fahndung.appeals.choices import Kind, Status
-from fahndung.appeals.models import Appeal, AppealEvent, Photo
+from fahndung.appeals.models import Appeal, AppealEvent, Participation, Photo
 from fahndung.core.errors import NotFound, ValidationFailed
 
 
@@ -83,6 +85,28 @@ def appeal_is_case_team_member(*, user: Any, appeal: Appeal) -> bool:
     if INVESTIGATOR in roles_of(user) and unit_id_of(user) == appeal.unit_id:
         return True
     return appeal.team_members.filter(pk=user.pk).exists()
+
+
+def appeal_version_participants(*, appeal: Appeal) -> QuerySet[Participation]:
+    """Everyone who took part in the version under approval: every change since the last
+    approved version is part of what the approver signs off."""
+    return appeal.participants.filter(version__gt=appeal.approved_version or 0).select_related("user")
+
+
+def appeal_approval_conflict(*, user: Any, appeal: Appeal) -> str | None:
+    """Why this user may not approve the current version (four eyes), or None."""
+    if appeal.submitted_by_id == user.pk:
+        return "Sie haben diese Fassung eingereicht."
+    if appeal.owner_id == user.pk:
+        return "Die Fahndung gehört Ihnen."
+    if appeal_is_case_team_member(user=user, appeal=appeal):
+        return "Sie gehören zum Ermittlungsteam dieser Fahndung."
+    took_part = [p for p in appeal_version_participants(appeal=appeal) if p.user_id == user.pk]
+    if took_part:
+        with translation.override(settings.LANGUAGE_CODE):  # service messages are German
+            kinds = ", ".join(sorted({str(p.get_kind_display()) for p in took_part}))
+        return f"Sie haben an dieser Fassung mitgewirkt ({kinds})."
+    return None
 
 
 def appeal_events(*, appeal: Appeal) -> QuerySet[AppealEvent]:

@@ -106,6 +106,7 @@ def demo_appeals_seed() -> list[int]:
         order={"issuer_type": "judge", "issuer_name": "Richterin am AG Dr. Weber", "authority": "Amtsgericht Stuttgart",
                "decision_number": "Gs 812/26", "decided_at": now - timedelta(hours=6)},
     )
+    _demo_photo_add(inv, robbery.pk)  # § 131b: an image appeal needs its (approved) image
     services.appeal_submit(actor=inv, appeal_id=robbery.pk)
     services.appeal_approve(actor=press, appeal_id=robbery.pk,
                             checklist={"offender_warning": True, "copycat": True, "no_insider_knowledge": True, "minimal_data": True})
@@ -123,6 +124,21 @@ def demo_appeals_seed() -> list[int]:
                   "last_seen_place": "Haltestelle Wilhelmsplatz"}],
     )
     return [robbery.pk, missing.pk]
+
+
+def _demo_photo_add(actor, appeal_id: int) -> None:
+    """A synthetic photo of the person sought, processed right away (the approval covers it)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from fahndung.appeals import services
+    from fahndung.imaging.models import PhotoAnalysis
+    from fahndung.imaging.processing import photo_process
+    from fahndung.imaging.samples import jpeg_bytes, make_composite
+
+    sample = make_composite(640, 480, [], seed=5, subject_size=140)
+    photo = services.photo_add(actor=actor, appeal_id=appeal_id, caption="Aufnahme der Überwachungskamera",
+                               uploaded_file=SimpleUploadedFile("kamera.jpg", jpeg_bytes(sample.rgb), "image/jpeg"))
+    photo_process(analysis_id=PhotoAnalysis.objects.get(photo=photo).pk)
 
 
 def demo_sample_photo_write() -> Path | None:

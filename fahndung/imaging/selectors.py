@@ -7,6 +7,7 @@ Contract for other areas (public pages, posters, publishing):
   rendition_file_path(*, appeal, rendition) -> list[str]
       absolute file paths of the same public copies (PDF poster).
   appeal_photos_status(*, appeal) -> dict: {"total", "approved", "pending_review", "all_approved"}
+  appeal_photo_review(*, appeal) -> list[dict]: every photo with state and revision (appeal approval)
 
 Staff reads (scoped through appeals.selectors.photo_get / appeal_get, NotFound outside scope):
   analysis_get(*, user, photo_id) -> PhotoAnalysis
@@ -94,6 +95,22 @@ def appeal_photos_status(*, appeal: Any) -> dict[str, Any]:
         "pending_review": sum(1 for s in states if s in (AnalysisState.READY, AnalysisState.AWAITING_SECOND)),
         "all_approved": total > 0 and approved == total,
     }
+
+
+def appeal_photo_review(*, appeal: Any) -> list[dict[str, Any]]:
+    """Every photo of the appeal with its review state and revision (part of what an appeal
+    approval covers; the approval screen lists them)."""
+    analyses = {a.photo_id: a for a in PhotoAnalysis.objects.filter(photo__appeal=appeal)}
+    rows = []
+    for photo in appeal.photos.order_by("uploaded_at", "id"):
+        analysis = analyses.get(photo.pk)
+        rows.append({
+            "photo": photo.pk, "sha256": photo.sha256,
+            "state": analysis.state if analysis else AnalysisState.PENDING.value,
+            "revision": analysis.revision if analysis else 0,
+            "rendered": bool(analysis and analysis.rendered_revision == analysis.revision),
+        })
+    return rows
 
 
 def analysis_get(*, user: Any, photo_id: Any) -> PhotoAnalysis:

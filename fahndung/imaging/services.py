@@ -12,6 +12,7 @@ Review and editing (actor passed explicitly; all raise fahndung.core.errors.*):
   box_remove(*, actor, photo_id, box_id) -> None
   subject_set(*, actor, photo_id, box_id=None, box=None, none=False) -> PhotoAnalysis
   photo_approve(*, actor, photo_id) -> PhotoAnalysis
+  photos_approve_with_appeal(*, actor, appeal, final) -> int   (appeals' approval, appeal row locked)
   photo_reject(*, actor, photo_id, reason) -> PhotoAnalysis
   photo_retry(*, actor, photo_id) -> PhotoAnalysis
   public_renditions_delete(*, appeal, actor) -> int   (lifecycle calls it at closing)
@@ -35,6 +36,7 @@ from django.utils.translation import gettext_noop
 from fahndung.accounts.roles import PRESS_OFFICE, has_role
 from fahndung.appeals.choices import Kind
 from fahndung.appeals.selectors import appeal_can_edit, photo_get
+from fahndung.appeals.services import appeal_content_changed
 from fahndung.core import clock
 from fahndung.core.audit import audit_record
 from fahndung.core.errors import (
@@ -155,6 +157,13 @@ def _after_edit(analysis: PhotoAnalysis, actor: Any, what: str) -> None:
     transaction.on_commit(lambda: enqueue_processing(analysis_id))
 
 
+def _report_change(actor: Any, photo_id: int, what: str) -> None:
+    """A redaction change is a change of outgoing content: appeals starts a new version and
+    records the editor as a participant (four eyes). Appeal row first, then the analysis."""
+    photo = photo_get(user=actor, pk=photo_id)
+    appeal_content_changed(actor=actor, appeal_id=photo.appeal_id, kind="redaction", what=f"Foto {photo_id}: {what}")
+
+
 def _box_json(box: RedactionBox) -> dict[str, Any]:
     return {"kind": box.kind, "x": box.x, "y": box.y, "w": box.w, "h": box.h}
 
@@ -185,6 +194,7 @@ def box_add(*, actor: Any, photo_id: int, kind: str, x: Any, y: Any, w: Any, h: 
     if kind not in BoxKind.values:
         raise ValidationFailed("Unbekannte Art.", fields={"kind": [f"Erlaubt: {', '.join(BoxKind.values)}."]})
     with transaction.atomic():
+        _report_change(actor, photo_id, "box_add")
         analysis = _locked(photo_id, for_edit=True)
         geometry = _validate_geometry(analysis, x, y, w, h)
         box = RedactionBox.objects.create(
@@ -210,6 +220,7 @@ def box_update(
     if kind is not None and kind not in BoxKind.values:
         raise ValidationFailed("Unbekannte Art.", fields={"kind": [f"Erlaubt: {', '.join(BoxKind.values)}."]})
     with transaction.atomic():
+        _report_change(actor, photo_id, "box_update")
         analysis = _locked(photo_id, for_edit=True)
         box = _get_box(analysis, box_id)
         before = _box_json(box)
@@ -225,6 +236,7 @@ def box_update(
 def box_remove(*, actor: Any, photo_id: int, box_id: Any) -> None:
     _require_redactor(actor, photo_id)
     with transaction.atomic():
+        _report_change(actor, photo_id, "box_remove")
         analysis = _locked(photo_id, for_edit=True)
         box = _get_box(analysis, box_id)
         box.active = False
@@ -239,6 +251,7 @@ def subject_set(
     """Mark the person sought: a detected face (box_id), a drawn box, or none (redact all)."""
     _require_redactor(actor, photo_id)
     with transaction.atomic():
+        _report_change(actor, photo_id, "subject_set")
         analysis = _locked(photo_id, for_edit=True)
         before = {"box": list(analysis.subject_box) if analysis.subject_box else None, "none": analysis.no_subject}
         if none:
@@ -293,6 +306,33 @@ def photo_approve(*, actor: Any, photo_id: int) -> PhotoAnalysis:
         count = _publish(analysis, dead=appeal.kind == Kind.UNKNOWN_DEAD)
         audit_record(actor=actor, action="photo.approve", obj=photo, appeal_id=appeal.pk, detail={"public_copies": count})
     return analysis
+
+
+def photos_approve_with_appeal(*, actor: Any, appeal: Any, final: bool) -> int:
+    """The appeal approval approves the photos shown with it (appeals locks the appeal first).
+    Rendered photos ready for review get this approver's approval: the first of two
+    (R14) when `final` is False; rejected photos stay rejected. Returns photos approved."""
+    count = 0
+    for analysis in PhotoAnalysis.objects.select_for_update(of=("self",)).filter(photo__appeal=appeal).order_by("photo_id"):
+        if analysis.state not in (AnalysisState.READY, AnalysisState.AWAITING_SECOND):
+            continue
+        if analysis.rendered_revision != analysis.revision or not analysis.renditions.exists():
+            raise Conflict("Die Bildformate sind noch nicht berechnet.")
+        now = clock.now()
+        if not final:
+            if analysis.state == AnalysisState.READY:
+                analysis.first_approver = actor
+                analysis.first_approved_at = now
+                transition(analysis, "approve_first", actor, with_appeal=True)
+            continue
+        analysis.approved_by = actor
+        analysis.approved_at = now
+        transition(analysis, "approve", actor, with_appeal=True)
+        copies = _publish(analysis, dead=appeal.kind == Kind.UNKNOWN_DEAD)
+        audit_record(actor=actor, action="photo.approve", obj=analysis.photo, appeal_id=appeal.pk,
+                     detail={"public_copies": copies, "with_appeal": True})
+        count += 1
+    return count
 
 
 def photo_reject(*, actor: Any, photo_id: int, reason: str) -> PhotoAnalysis:

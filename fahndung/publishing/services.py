@@ -1,7 +1,7 @@
 """Writes of the publishing area.
 
 Public surface (keyword-only):
-  publications_create_for_appeal(*, appeal, actor) -> None
+  publications_create_for_appeal(*, appeal, actor, texts) -> None
       called by appeals.services.appeal_publish INSIDE its transaction (appeal row locked):
       one Publication per configured account + the website, tasks enqueued on commit.
   publications_request_withdrawal(*, appeal, actor) -> list[int]
@@ -15,7 +15,9 @@ Public surface (keyword-only):
   post_variants_ensure(*, appeal) -> list[PostVariant]
   post_variant_update(*, actor, appeal_id, platform, text) -> PostVariant
   post_variant_reset(*, actor, appeal_id, platform) -> PostVariant
-  post_variant_approve(*, actor, appeal_id, platform) -> PostVariant
+  post_texts_for_approval(*, appeal, check=True) -> dict[platform, text]     (appeal approval)
+  post_variants_mark_approved(*, appeal, actor, texts) -> None                 (appeal approval)
+      There is no per-platform approval: the appeal's four-eyes approval covers every text.
   platform_media_override_set(*, actor, appeal_id, allow, reason) -> None
   publication_transition(publication, target, *, actor=None, note="") (internal helper, row locked)
   publishing_purge_appeal(*, appeal_id) -> PurgePlan
@@ -32,7 +34,8 @@ from django.db import transaction
 
 from fahndung.accounts.roles import ADMIN, PRESS_OFFICE, roles_of
 from fahndung.appeals.choices import Status as AppealStatus
-from fahndung.appeals.selectors import output_justified
+from fahndung.appeals.selectors import appeal_get, output_justified
+from fahndung.appeals.services import appeal_content_changed
 from fahndung.core import clock
 from fahndung.core.audit import audit_record
 from fahndung.core.errors import (
@@ -55,10 +58,21 @@ from fahndung.publishing.services_remote import (
 from fahndung.publishing.states import Channel, Desired, State, can_transition
 
 __all__ = [
-    "DispatchOutcome", "WithdrawOutcome", "manual_task_complete", "platform_media_override_set",
-    "post_variant_approve", "post_variant_reset", "post_variant_update", "post_variants_ensure",
-    "publication_dispatch", "publication_mark_withdrawn_manually", "publication_retry",
-    "publication_transition", "publication_withdraw", "publications_create_for_appeal",
+    "DispatchOutcome",
+    "WithdrawOutcome",
+    "manual_task_complete",
+    "platform_media_override_set",
+    "post_texts_for_approval",
+    "post_variant_reset",
+    "post_variant_update",
+    "post_variants_ensure",
+    "post_variants_mark_approved",
+    "publication_dispatch",
+    "publication_mark_withdrawn_manually",
+    "publication_retry",
+    "publication_transition",
+    "publication_withdraw",
+    "publications_create_for_appeal",
     "publications_request_withdrawal",
 ]
 
@@ -108,21 +122,13 @@ def _enqueue_publish(publication_ids: list[int]) -> None:
             logging.getLogger(__name__).warning("publish task for publication %s not enqueued; sweep will retry", pk)
 
 
-def publications_create_for_appeal(*, appeal: Any, actor: Any) -> None:
+def publications_create_for_appeal(*, appeal: Any, actor: Any, texts: dict[str, str]) -> None:
     """Create one publication per account (website first) and enqueue publishing after
-    commit. Blocks (ValidationFailed) when a platform text breaks a rule or a limit."""
-    variants = {v.platform: v for v in post_variants_ensure(appeal=appeal)}
-    problems: dict[str, list[str]] = {}
-    for platform, variant in variants.items():
-        issues = build.variant_problems(appeal, platform, variant.text, limit=_limit(platform))
-        if issues:
-            problems[f"post_variants.{platform}"] = issues
-    if problems:
-        first_key = next(iter(problems))
-        raise ValidationFailed(
-            f"Der Text für {conf.PLATFORM_LABELS.get(first_key.split('.')[-1], first_key)} kann nicht "
-            f"freigegeben werden: {problems[first_key][0]}", fields=problems,
-        )
+    commit. `texts` are the platform texts of the approved version (appeals'
+    approved_post_texts): exactly those go out, nothing is regenerated here."""
+    missing = sorted({_variant_platform(a.platform) for a in conf.accounts_from_env()} - set(texts))
+    if missing:
+        raise Conflict(f"Für {', '.join(missing)} ist kein freigegebener Text vorhanden; bitte erneut freigeben.")
     with_media = build.media_allowed(appeal)
     targets: list[tuple[str, str, str, bool]] = []  # (platform, account key, label, manual)
     if conf.website_enabled():
@@ -132,7 +138,7 @@ def publications_create_for_appeal(*, appeal: Any, actor: Any) -> None:
     now = clock.now()
     to_enqueue: list[int] = []
     for platform, key, label, manual in targets:
-        text = build.appeal_url(appeal) if platform == "website" else variants[_variant_platform(platform)].text
+        text = build.appeal_url(appeal) if platform == "website" else texts[_variant_platform(platform)]
         publication, created = Publication.objects.select_for_update(no_key=True).get_or_create(
             appeal=appeal, account=key,
             defaults={
@@ -330,18 +336,53 @@ def post_variants_ensure(*, appeal: Any) -> list[PostVariant]:
     return out
 
 
+def post_texts_for_approval(*, appeal: Any, check: bool = True) -> dict[str, str]:
+    """The platform texts of the version under approval ({platform: text}). With `check`,
+    a text that breaks a rule or a limit refuses the approval (German reason)."""
+    variants = {v.platform: v for v in post_variants_ensure(appeal=appeal)}
+    if check:
+        problems: dict[str, list[str]] = {}
+        for platform, variant in variants.items():
+            issues = build.variant_problems(appeal, platform, variant.text, limit=_limit(platform))
+            if issues:
+                problems[f"post_variants.{platform}"] = issues
+        if problems:
+            first_key = next(iter(problems))
+            raise ValidationFailed(
+                f"Der Text für {conf.PLATFORM_LABELS.get(first_key.split('.')[-1], first_key)} kann nicht "
+                f"freigegeben werden: {problems[first_key][0]}", fields=problems,
+            )
+    return {platform: variant.text for platform, variant in sorted(variants.items())}
+
+
+def post_variants_mark_approved(*, appeal: Any, actor: Any, texts: dict[str, str]) -> None:
+    """Called by the appeal approval (which locks the appeal first): the texts shown are approved."""
+    now = clock.now()
+    for variant in PostVariant.objects.select_for_update().filter(appeal=appeal):
+        if texts.get(variant.platform) == variant.text:
+            variant.approved_by = actor
+            variant.approved_at = now
+            variant.appeal_version = appeal.version
+            variant.save(update_fields=["approved_by", "approved_at", "appeal_version"])
+
+
 _LOCKED_STATUSES = {AppealStatus.PUBLISHED, AppealStatus.CLOSED, AppealStatus.ARCHIVED}
 
 
-def _variant_for_edit(actor: Any, appeal_id: int, platform: str) -> tuple[Any, PostVariant]:
-    from fahndung.appeals.selectors import appeal_get
-
+def _check_edit(actor: Any, appeal_id: int, platform: str) -> None:
     _require_press(actor, "Nur die Pressestelle kann Plattformtexte bearbeiten.")
     appeal = appeal_get(user=actor, pk=appeal_id)
     if appeal.status in _LOCKED_STATUSES:
         raise Conflict("Nach der Veröffentlichung können die Plattformtexte nicht mehr geändert werden.")
     if platform not in build.TEXT_PLATFORMS:
         raise ValidationFailed("Unbekannte Plattform.", fields={"platform": ["Unbekannt."]})
+
+
+def _changed_variant(actor: Any, appeal_id: int, platform: str) -> tuple[Any, PostVariant]:
+    """A text change after submission is a new version of the appeal, and the editor took
+    part in it (four eyes). Lock order: the appeal first, then the variant."""
+    appeal = appeal_content_changed(actor=actor, appeal_id=appeal_id, kind="post_text",
+                                    what=conf.PLATFORM_LABELS.get(platform, platform))
     post_variants_ensure(appeal=appeal)
     return appeal, PostVariant.objects.select_for_update().get(appeal=appeal, platform=platform)
 
@@ -351,8 +392,12 @@ def post_variant_update(*, actor: Any, appeal_id: int, platform: str, text: str)
     text = (text or "").replace("\r\n", "\n").strip()
     if len(text) > 70000:
         raise ValidationFailed("Der Text ist viel zu lang.", fields={"text": ["Zu lang."]})
+    _check_edit(actor, appeal_id, platform)
+    current = PostVariant.objects.filter(appeal_id=appeal_id, platform=platform).values_list("text", flat=True).first()
+    if current == text:
+        return PostVariant.objects.get(appeal_id=appeal_id, platform=platform)  # nothing changed
     with transaction.atomic():
-        appeal, variant = _variant_for_edit(actor, appeal_id, platform)
+        appeal, variant = _changed_variant(actor, appeal_id, platform)
         variant.text = text
         variant.is_edited = True
         variant.edited_by = actor
@@ -367,28 +412,18 @@ def post_variant_update(*, actor: Any, appeal_id: int, platform: str, text: str)
 
 
 def post_variant_reset(*, actor: Any, appeal_id: int, platform: str) -> PostVariant:
+    _check_edit(actor, appeal_id, platform)
     with transaction.atomic():
-        appeal, variant = _variant_for_edit(actor, appeal_id, platform)
+        appeal, variant = _changed_variant(actor, appeal_id, platform)
         variant.text = build.generate(appeal, platform, limit=_limit(platform))
         variant.is_edited = False
+        variant.edited_by = actor
+        variant.edited_at = clock.now()
         variant.approved_by = None
         variant.approved_at = None
+        variant.appeal_version = appeal.version
         variant.save()
         audit_record(actor=actor, action="post_variant.reset", obj=variant, appeal_id=appeal.pk,
-                     detail={"platform": platform})
-    return variant
-
-
-def post_variant_approve(*, actor: Any, appeal_id: int, platform: str) -> PostVariant:
-    with transaction.atomic():
-        appeal, variant = _variant_for_edit(actor, appeal_id, platform)
-        problems = build.variant_problems(appeal, platform, variant.text, limit=_limit(platform))
-        if problems:
-            raise ValidationFailed(f"Freigabe nicht möglich: {problems[0]}", fields={"text": problems})
-        variant.approved_by = actor
-        variant.approved_at = clock.now()
-        variant.save()
-        audit_record(actor=actor, action="post_variant.approve", obj=variant, appeal_id=appeal.pk,
                      detail={"platform": platform})
     return variant
 
@@ -397,7 +432,6 @@ def platform_media_override_set(*, actor: Any, appeal_id: int, allow: bool, reas
     """R7 override: images on platforms only by the press office, with a reason, and never
     for witnesses, minors, victims or the dead (R14)."""
     from fahndung.appeals.models import Appeal
-    from fahndung.appeals.selectors import appeal_get
 
     _require_press(actor, "Nur die Pressestelle darf Bilder auf Plattformen freigeben.")
     appeal_get(user=actor, pk=appeal_id)
@@ -413,6 +447,10 @@ def platform_media_override_set(*, actor: Any, appeal_id: int, allow: bool, reas
             if not output_justified(reason):  # real text, not ".........." (appeals.gate.justified)
                 raise ValidationFailed("Bitte die Abweichung vom Link-only-Grundsatz begründen (R7).",
                                        fields={"reason": ["Begründung (mind. 20 Buchstaben in ganzen Wörtern) erforderlich."]})
+        if bool(allow) != appeal.allow_platform_media:
+            # Images on platforms change what goes out: a new version to approve.
+            appeal = appeal_content_changed(actor=actor, appeal_id=appeal_id, kind="content",
+                                            what="Bilder auf Plattformen")
         appeal.allow_platform_media = bool(allow)
         appeal.platform_media_reason = reason if allow else ""
         appeal.save(update_fields=["allow_platform_media", "platform_media_reason", "updated_at"])

@@ -3,7 +3,7 @@
 Views only parse input, call ONE service/selector and render. Pages:
   appeal/<pk>/                 platform texts (editor, exact counter, platform preview),
                                R7 media override, publication states with links/attempts
-  appeal/<pk>/variant/<platform>/   POST save | approve | reset of one text
+  appeal/<pk>/variant/<platform>/   POST save | reset of one text (approved with the appeal)
   appeal/<pk>/media/           POST media override
   publication/<id>/retry/      POST
   publication/<id>/withdrawn/  POST manual withdrawal confirmation (note)
@@ -95,10 +95,7 @@ def appeal_page(request: HttpRequest, pk: int) -> HttpResponse:
 @_errors
 def variant_action(request: HttpRequest, pk: int, platform: str) -> HttpResponse:
     action = request.POST.get("action", "save")
-    if action == "approve":
-        services.post_variant_approve(actor=request.user, appeal_id=pk, platform=platform)
-        messages.success(request, _("Text freigegeben."))
-    elif action == "reset":
+    if action == "reset":
         services.post_variant_reset(actor=request.user, appeal_id=pk, platform=platform)
         messages.success(request, _("Text neu erzeugt."))
     else:

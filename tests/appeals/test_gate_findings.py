@@ -97,6 +97,15 @@ def _edit(api_as, press, appeal, platform, text):
     return client
 
 
+def _approve_as_other(api_as, appeal):
+    """The appeal approval (there is no per-platform one) by a press officer who took no part."""
+    from fahndung.accounts.roles import PRESS_OFFICE
+    from tests.factories import UserFactory
+
+    other = UserFactory(username=f"press_other_{appeal.pk}", roles=[PRESS_OFFICE], unit=None)
+    return api_as(other).post(f"/api/v1/appeals/{appeal.pk}/approve/", {}, format="json")
+
+
 def _summary_replaced(insert: str):
     """Replace the summary paragraph of a generated text by a short one with `insert`
     (short, so X's limit is not what refuses it)."""
@@ -132,13 +141,14 @@ def test_press_edit_breaking_a_rule_is_refused_and_never_published(case, platfor
     client = _edit(api_as, press, appeal, platform, edit(text))
     r = client.get(f"/api/v1/appeals/{appeal.pk}/post-variants/").json()
     assert any(rule in p for v in r if v["platform"] == platform for p in v["problems"])
-    r = client.post(f"/api/v1/appeals/{appeal.pk}/post-variants/{platform}/approve/")
+    r = _approve_as_other(api_as, appeal)
     assert r.status_code == 400 and rule in r.json()["error"]["message"]
-    services.appeal_approve(actor=press2, appeal_id=appeal.pk, checklist={})
-    assert not Publication.objects.filter(appeal=appeal).exists()
     with pytest.raises(ValidationFailed) as info:
-        services.appeal_publish(actor=press2, appeal_id=appeal.pk)
+        services.appeal_approve(actor=press2, appeal_id=appeal.pk, checklist={})
     assert f"post_variants.{platform}" in info.value.fields
+    appeal.refresh_from_db()
+    assert appeal.status == Status.SUBMITTED
+    assert not Publication.objects.filter(appeal=appeal).exists()
 
 
 @pytest.mark.parametrize("platform", ["x", "facebook", "press"])
@@ -149,12 +159,12 @@ def test_press_edit_moving_the_danger_warning_to_the_end_is_refused(platform, in
     from fahndung.appeals.choices import DANGER_NOTICE
 
     moved = text.replace(DANGER_NOTICE, "").strip() + "\n\n" + DANGER_NOTICE
-    client = _edit(api_as, press, appeal, platform, moved)
-    r = client.post(f"/api/v1/appeals/{appeal.pk}/post-variants/{platform}/approve/")
+    _edit(api_as, press, appeal, platform, moved)
+    r = _approve_as_other(api_as, appeal)
     assert r.status_code == 400 and "R16" in r.json()["error"]["message"]
     # The generated text (warning first) passes.
     _edit(api_as, press, appeal, platform, text)
-    assert client.post(f"/api/v1/appeals/{appeal.pk}/post-variants/{platform}/approve/").status_code == 200
+    assert _approve_as_other(api_as, appeal).status_code == 200
 
 
 # --- finding 6: special categories and real justifications ---------------------------------------
@@ -215,8 +225,8 @@ def test_any_name_part_in_a_platform_post_is_refused(written, platform, investig
     services.appeal_submit(actor=investigator, appeal_id=appeal.pk)
     publishing.post_variants_ensure(appeal=appeal)
     text = PostVariant.objects.get(appeal=appeal, platform=platform).text
-    client = _edit(api_as, press, appeal, platform, text.replace("Die Polizei sucht", f"Die Polizei sucht {written},"))
-    r = client.post(f"/api/v1/appeals/{appeal.pk}/post-variants/{platform}/approve/")
+    _edit(api_as, press, appeal, platform, text.replace("Die Polizei sucht", f"Die Polizei sucht {written},"))
+    r = _approve_as_other(api_as, appeal)
     assert r.status_code == 400 and "R7" in r.json()["error"]["message"]
 
 

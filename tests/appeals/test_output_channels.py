@@ -121,17 +121,18 @@ def channel_output(channel: str, appeal, client, press) -> str | None:
 
 
 def post_output(platform: str, appeal, press, *, edited: str | None = None) -> str | None:
-    """Generate (or let the press office edit) the platform text; None when publication refuses it."""
+    """Generate (or let the press office edit) the platform text; None when the approval
+    (which fixes the texts that publication sends) refuses it."""
     publishing.post_variants_ensure(appeal=appeal)
     if edited is not None:
         publishing.post_variant_update(actor=press, appeal_id=appeal.pk, platform=platform, text=edited)
     try:
-        publishing.publications_create_for_appeal(appeal=appeal, actor=press)
+        texts = publishing.post_texts_for_approval(appeal=appeal, check=True)
     except ValidationFailed as exc:
         assert f"post_variants.{platform}" in exc.fields or exc.fields
         assert not Publication.objects.filter(appeal=appeal).exists()
         return None
-    return PostVariant.objects.get(appeal=appeal, platform=platform).text
+    return texts[platform]
 
 
 def _leaks(output: str | None, probe: str) -> bool:

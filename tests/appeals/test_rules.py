@@ -66,7 +66,8 @@ def test_stpo_appeal_needs_threshold_fields(field, appeal, investigator):
 
 
 def test_known_suspect_needs_urgent_suspicion(investigator, unit_a):
-    appeal = AppealFactory(owner=investigator, unit=unit_a, kind=Kind.SUSPECT_KNOWN, legal_basis=LegalBasis.STPO_131_3)
+    appeal = AppealFactory(owner=investigator, unit=unit_a, kind=Kind.SUSPECT_KNOWN, legal_basis=LegalBasis.STPO_131_3,
+                           urgent_suspicion=False)
     with pytest.raises(ValidationFailed) as info:
         services.appeal_submit(actor=investigator, appeal_id=appeal.pk)
     assert "urgent_suspicion" in info.value.fields
@@ -118,7 +119,7 @@ def test_reward_needs_authorisation_reference(investigator):
 
 
 def test_expiry_is_mandatory_and_capped_per_kind(appeal, investigator, settings):
-    settings.FAHNDUNG_MAX_EXPIRY_DAYS = {**settings.FAHNDUNG_MAX_EXPIRY_DAYS, "suspect_unknown": 30}
+    settings.FAHNDUNG_MAX_EXPIRY_DAYS = {**settings.FAHNDUNG_MAX_EXPIRY_DAYS, appeal.kind: 30}
     appeal.expires_at = clock.now() + timedelta(days=31)
     appeal.save()
     with pytest.raises(ValidationFailed, match="höchstens 30 Tage"):

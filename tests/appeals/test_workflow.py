@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from fahndung.accounts.roles import PRESS_OFFICE
 from fahndung.appeals import services, workflow
 from fahndung.appeals.choices import Status
 from fahndung.appeals.models import Appeal, AppealEvent
@@ -13,6 +14,13 @@ from tests.factories import UserFactory
 
 
 def _put_in(appeal: Appeal, status: str, submitter) -> Appeal:
+    if status == Status.APPROVED:
+        # Approved means: a version was approved by four eyes (publication uses its texts).
+        _put_in(appeal, Status.SUBMITTED, submitter)
+        approver = UserFactory(username="approver_elsewhere", roles=[PRESS_OFFICE], unit=None)
+        services.appeal_approve(actor=approver, appeal_id=appeal.pk)
+        appeal.refresh_from_db()
+        return appeal
     Appeal.objects.filter(pk=appeal.pk).update(
         status=status, submitted_by=submitter if status != Status.DRAFT else None,
         close_reason="withdrawn" if status in (Status.CLOSED, Status.ARCHIVED) else "",

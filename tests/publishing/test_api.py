@@ -26,7 +26,8 @@ def test_publications_and_tasks_api(appeal, publish_appeal, fake_platform, press
 
 
 @pytest.mark.django_db
-def test_variants_api_edit_and_approve(appeal, investigator, press, api_as):
+def test_variants_api_edit_and_approve_with_the_appeal(appeal, investigator, press, press2, api_as, settings):
+    settings.FAHNDUNG_AUTO_PUBLISH = False
     appeal_services.appeal_submit(actor=investigator, appeal_id=appeal.pk)
     client = api_as(press)
     variants = client.get(f"/api/v1/appeals/{appeal.pk}/post-variants/").json()
@@ -34,10 +35,15 @@ def test_variants_api_edit_and_approve(appeal, investigator, press, api_as):
     assert x["count"] <= 280 and x["problems"] == []
     r = client.put(f"/api/v1/appeals/{appeal.pk}/post-variants/x/", {"text": x["text"] + "!" * 300}, format="json")
     assert r.status_code == 200 and r.json()["count"] > 280 and r.json()["problems"]
-    r = client.post(f"/api/v1/appeals/{appeal.pk}/post-variants/x/approve/")
+    # No per-platform approval: the appeal approval (by somebody else) covers every text.
+    assert client.post(f"/api/v1/appeals/{appeal.pk}/post-variants/x/approve/").status_code == 404
+    second = api_as(press2)
+    r = second.post(f"/api/v1/appeals/{appeal.pk}/approve/", {}, format="json")
     assert r.status_code == 400 and "zu lang" in r.json()["error"]["message"]
-    r = client.put(f"/api/v1/appeals/{appeal.pk}/post-variants/x/", {"text": x["text"]}, format="json")
-    assert client.post(f"/api/v1/appeals/{appeal.pk}/post-variants/x/approve/").status_code == 200
+    client.put(f"/api/v1/appeals/{appeal.pk}/post-variants/x/", {"text": x["text"]}, format="json")
+    assert second.post(f"/api/v1/appeals/{appeal.pk}/approve/", {}, format="json").status_code == 200
+    x = next(v for v in client.get(f"/api/v1/appeals/{appeal.pk}/post-variants/").json() if v["platform"] == "x")
+    assert x["approved_at"]
 
 
 @pytest.mark.django_db

@@ -31,44 +31,46 @@ def test_ensure_creates_one_variant_per_text_platform(submitted):
 
 
 @pytest.mark.django_db
-def test_press_edits_and_approves_variant(submitted, press):
+def test_press_edits_and_approves_variant(submitted, press, press2, settings):
+    settings.FAHNDUNG_AUTO_PUBLISH = False
     services.post_variants_ensure(appeal=submitted)
     text = PostVariant.objects.get(appeal=submitted, platform="x").text
     edited = text + " Danke!"
     variant = services.post_variant_update(actor=press, appeal_id=submitted.pk, platform="x", text=edited)
     assert variant.is_edited and variant.edited_by == press and variant.text == edited
-    approved = services.post_variant_approve(actor=press, appeal_id=submitted.pk, platform="x")
-    assert approved.approved_by == press
     assert AuditEvent.objects.filter(action="post_variant.update").exists()
     # an edited variant survives regeneration
     services.post_variants_ensure(appeal=submitted)
     assert PostVariant.objects.get(appeal=submitted, platform="x").text == edited
     reset = services.post_variant_reset(actor=press, appeal_id=submitted.pk, platform="x")
     assert not reset.is_edited and reset.text == text
+    # The appeal approval approves the texts shown (by somebody who did not edit them).
+    appeal_services.appeal_approve(actor=press2, appeal_id=submitted.pk)
+    approved = PostVariant.objects.get(appeal=submitted, platform="x")
+    assert approved.approved_by == press2 and approved.text == text
 
 
 @pytest.mark.django_db
-def test_over_limit_text_is_saved_but_cannot_be_approved(submitted, press):
+def test_over_limit_text_is_saved_but_cannot_be_approved(submitted, press, press2):
     services.post_variants_ensure(appeal=submitted)
     text = PostVariant.objects.get(appeal=submitted, platform="x").text + " " + "ä" * 300
     services.post_variant_update(actor=press, appeal_id=submitted.pk, platform="x", text=text)
+    assert PostVariant.objects.get(appeal=submitted, platform="x").text == text
     with pytest.raises(ValidationFailed) as exc:
-        services.post_variant_approve(actor=press, appeal_id=submitted.pk, platform="x")
+        appeal_services.appeal_approve(actor=press2, appeal_id=submitted.pk)
     assert "zu lang" in exc.value.message
 
 
 @pytest.mark.django_db
-def test_over_limit_variant_blocks_publication(submitted, press, no_accounts):
+def test_over_limit_variant_blocks_approval_and_publication(submitted, press, press2, no_accounts):
     services.post_variants_ensure(appeal=submitted)
     text = PostVariant.objects.get(appeal=submitted, platform="bluesky").text + "x" * 300
     services.post_variant_update(actor=press, appeal_id=submitted.pk, platform="bluesky", text=text)
-    result = appeal_services.appeal_approve(actor=press, appeal_id=submitted.pk, checklist={})
-    # appeal_approve swallows the ValidationFailed of publish: the appeal stays approved
-    assert result.status == Status.APPROVED
-    assert not Publication.objects.filter(appeal=submitted).exists()
     with pytest.raises(ValidationFailed) as exc:
-        appeal_services.appeal_publish(actor=press, appeal_id=submitted.pk)
+        appeal_services.appeal_approve(actor=press2, appeal_id=submitted.pk, checklist={})
     assert "post_variants.bluesky" in exc.value.fields
+    assert Appeal.objects.get(pk=submitted.pk).status == Status.SUBMITTED
+    assert not Publication.objects.filter(appeal=submitted).exists()
 
 
 @pytest.mark.django_db

@@ -36,7 +36,7 @@ def test_publications_page_shows_states_links_and_attempts(appeal, publish_appea
 
 
 @pytest.mark.django_db
-def test_press_edits_variant_via_form_and_cannot_approve_over_limit(appeal, investigator, press):
+def test_press_edits_variant_via_form_and_cannot_approve_over_limit(appeal, investigator, press, press2):
     appeal_services.appeal_submit(actor=investigator, appeal_id=appeal.pk)
     client = verified_client(press)
     page = client.get(f"/staff/publishing/appeal/{appeal.pk}/")
@@ -47,8 +47,11 @@ def test_press_edits_variant_via_form_and_cannot_approve_over_limit(appeal, inve
     assert PostVariant.objects.get(appeal=appeal, platform="x").is_edited
     page = client.get(f"/staff/publishing/appeal/{appeal.pk}/").content.decode()
     assert "zu lang" in page
-    r = client.post(f"/staff/publishing/appeal/{appeal.pk}/variant/x/", {"action": "approve"}, follow=True)
-    assert "Freigabe nicht möglich" in r.content.decode()
+    assert 'value="approve"' not in page  # approved with the appeal, not per platform
+    checklist = {"offender_warning": "on", "copycat_risk": "on", "no_perpetrator_knowledge": "on",
+                 "data_minimisation": "on"}
+    r = verified_client(press2).post(f"/staff/appeals/{appeal.pk}/approve/", checklist, follow=True)
+    assert "zu lang" in r.content.decode()
     assert PostVariant.objects.get(appeal=appeal, platform="x").approved_at is None
 
 

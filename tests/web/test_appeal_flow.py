@@ -116,10 +116,22 @@ def test_happy_path_create_upload_submit_approve(investigator, press, staff_clie
     prs.post(f"/staff/appeals/{appeal.pk}/approve/", {"offender_warning": "on"})
     appeal.refresh_from_db()
     assert appeal.status == Status.SUBMITTED
+    # The photo is not processed yet: the approval covers the photos, so it is refused.
+    r = prs.post(f"/staff/appeals/{appeal.pk}/approve/", checklist, follow=True)
+    assert "noch nicht prüfbar" in r.content.decode()
+    appeal.refresh_from_db()
+    assert appeal.status == Status.SUBMITTED
+    from fahndung.imaging.models import AnalysisState, PhotoAnalysis
+    from fahndung.imaging.processing import photo_process
+
+    analysis = PhotoAnalysis.objects.get(photo__appeal=appeal)
+    photo_process(analysis_id=analysis.pk)
     r = prs.post(f"/staff/appeals/{appeal.pk}/approve/", checklist, follow=True)
     assert r.status_code == 200
     appeal.refresh_from_db()
     assert appeal.status == Status.PUBLISHED
+    analysis.refresh_from_db()
+    assert analysis.state == AnalysisState.APPROVED  # approved with the appeal
     assert appeal.approvals.get().checklist == {k: True for k in checklist}
     detail = prs.get(f"/staff/appeals/{appeal.pk}/").content.decode()
     history = detail[detail.index('class="timeline"'):]

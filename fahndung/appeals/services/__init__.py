@@ -2,13 +2,19 @@
 
 content:      appeal_create, appeal_update, photo_add, team_member_add, team_member_remove,
               appeal_delete, appeal_open
-transitions:  appeal_submit, appeal_request_changes, appeal_approve, appeal_publish,
-              appeal_close, appeal_archive, appeal_extend
+transitions:  appeal_submit, appeal_request_changes, appeal_close, appeal_archive, appeal_extend
+approval:     appeal_approve, appeal_publish, appeal_content_changed, approved_post_texts
 orders:       order_confirm
 purge:        appeal_records_purge   (R19; called by lifecycle.services.retention.appeal_purge)
 """
 
 from fahndung.appeals.services._common import EDITABLE_STATUSES
+from fahndung.appeals.services.approval import (
+    appeal_approve,
+    appeal_content_changed,
+    appeal_publish,
+    approved_post_texts,
+)
 from fahndung.appeals.services.content import (
     appeal_create,
     appeal_delete,
@@ -21,11 +27,9 @@ from fahndung.appeals.services.content import (
 from fahndung.appeals.services.orders import order_confirm
 from fahndung.appeals.services.purge import appeal_records_purge
 from fahndung.appeals.services.transitions import (
-    appeal_approve,
     appeal_archive,
     appeal_close,
     appeal_extend,
-    appeal_publish,
     appeal_request_changes,
     appeal_submit,
 )
@@ -35,6 +39,7 @@ __all__ = [
     "appeal_approve",
     "appeal_archive",
     "appeal_close",
+    "appeal_content_changed",
     "appeal_create",
     "appeal_delete",
     "appeal_extend",
@@ -44,6 +49,7 @@ __all__ = [
     "appeal_request_changes",
     "appeal_submit",
     "appeal_update",
+    "approved_post_texts",
     "order_confirm",
     "photo_add",
     "team_member_add",

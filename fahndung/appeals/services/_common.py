@@ -16,6 +16,7 @@ from fahndung.appeals.models import (
     AppealEvent,
     AppealVersion,
     LegalOrder,
+    Participation,
     Person,
 )
 from fahndung.appeals.selectors import appeal_can_edit
@@ -112,3 +113,31 @@ def _event(appeal: Appeal, actor: Any, action: str, source: str, target: str, *,
 def _require_editor(actor: Any, appeal: Appeal) -> None:
     if not appeal_can_edit(user=actor, appeal=appeal):
         raise PermissionDenied("Nur die zuständige Sachbearbeitung kann diesen Schritt ausführen.")
+
+
+def _working_version(appeal: Appeal) -> int:
+    # Changes made while changes are requested belong to the version the next submit creates.
+    return appeal.version + 1 if appeal.status == Status.CHANGES_REQUESTED else appeal.version
+
+
+def _participate(appeal: Appeal, actor: Any, kind: str, what: str = "") -> None:
+    """Record that `actor` took part in the version being prepared (four eyes, finding 2)."""
+    if not getattr(actor, "is_authenticated", False):
+        return
+    Participation.objects.get_or_create(
+        appeal=appeal, version=_working_version(appeal), user=actor, kind=kind,
+        defaults={"what": what[:200], "at": clock.now()},
+    )
+
+
+def _revise(appeal: Appeal, actor: Any, comment: str) -> None:
+    """A change after submission: a new version that needs a fresh approval (R4). Caller holds the lock."""
+    if appeal.status not in (Status.SUBMITTED, Status.APPROVED):
+        return
+    source = appeal.status
+    appeal.version += 1
+    appeal.status = Status.SUBMITTED
+    appeal.approved_at = None
+    appeal.save(update_fields=["version", "status", "approved_at", "updated_at"])
+    _event(appeal, actor, "revise", source, Status.SUBMITTED, comment=comment)
+    _store_version(appeal, actor)

@@ -17,6 +17,7 @@ from fahndung.appeals import rules
 from fahndung.appeals.choices import PersonRole, Status
 from fahndung.appeals.models import (
     Appeal,
+    Participation,
     Person,
     Photo,
 )
@@ -26,12 +27,12 @@ from fahndung.appeals.services._common import (
     DEFAULT_ROLE_FOR_KIND,
     EDITABLE_STATUSES,
     PERSON_FIELDS,
-    _event,
     _full_clean,
+    _participate,
     _raise_problems,
     _require_editor,
+    _revise,
     _snapshot,
-    _store_version,
 )
 from fahndung.appeals.services.orders import _apply_order
 from fahndung.core.audit import audit_record
@@ -83,6 +84,7 @@ def appeal_create(
         appeal.save()
         _apply_persons(appeal, persons or [])
         _apply_order(appeal, order, actor)
+        _participate(appeal, actor, Participation.Kind.CONTENT, "angelegt")
         audit_record(actor=actor, action="appeal.create", obj=appeal, appeal_id=appeal.pk)
     return appeal
 
@@ -125,14 +127,9 @@ def appeal_update(
         _apply_order(appeal, order, actor)
         after = _snapshot(appeal)
         changed = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
-        if changed and appeal.status in (Status.SUBMITTED, Status.APPROVED):
-            from_status = appeal.status
-            appeal.version += 1
-            appeal.status = Status.SUBMITTED
-            appeal.approved_at = None
-            appeal.save(update_fields=["version", "status", "approved_at", "updated_at"])
-            _event(appeal, actor, "revise", from_status, Status.SUBMITTED, comment="Geändert: " + ", ".join(changed))
-            _store_version(appeal, actor)
+        if changed:
+            _revise(appeal, actor, "Geändert: " + ", ".join(changed))
+            _participate(appeal, actor, Participation.Kind.CONTENT, ", ".join(changed))
         audit_record(actor=actor, action="appeal.update", obj=appeal, appeal_id=appeal.pk, detail={"changed": changed})
     return appeal
 
@@ -167,22 +164,12 @@ def photo_add(*, actor: Any, appeal_id: int, uploaded_file: Any, caption: str = 
         photo.original.save("original", uploaded_file, save=False)
         photo.save()
         audit_record(actor=actor, action="photo.upload", obj=photo, appeal_id=appeal.pk, detail={"sha256": sha})
-        if appeal.status in (Status.SUBMITTED, Status.APPROVED):
-            _bump_for_photo(appeal.pk, actor)  # content changed: a new version needs approval
+        # Content changed: a new version that needs approval, and the uploader took part in it.
+        locked = Appeal.objects.select_for_update(no_key=True).get(pk=appeal.pk)
+        _revise(locked, actor, "Foto hinzugefügt")
+        _participate(locked, actor, Participation.Kind.PHOTO, f"Foto {sha[:10]}")
         photo_processing_schedule(photo=photo)
     return photo
-
-
-def _bump_for_photo(appeal_id: int, actor: Any) -> None:
-    appeal = Appeal.objects.select_for_update(no_key=True).get(pk=appeal_id)
-    if appeal.status in (Status.SUBMITTED, Status.APPROVED):
-        source = appeal.status
-        appeal.version += 1
-        appeal.status = Status.SUBMITTED
-        appeal.approved_at = None
-        appeal.save(update_fields=["version", "status", "approved_at", "updated_at"])
-        _event(appeal, actor, "revise", source, Status.SUBMITTED, comment="Foto hinzugefügt")
-        _store_version(appeal, actor)
 
 
 def team_member_add(*, actor: Any, appeal_id: int, user: Any) -> None:

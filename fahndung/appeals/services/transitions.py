@@ -21,11 +21,12 @@ from fahndung.appeals import rules, workflow
 from fahndung.appeals.choices import CloseReason, Kind, Status
 from fahndung.appeals.models import (
     Appeal,
-    Approval,
+    Participation,
 )
 from fahndung.appeals.selectors import appeal_get
 from fahndung.appeals.services._common import (
     _event,
+    _participate,
     _raise_problems,
     _require_editor,
     _store_version,
@@ -86,6 +87,7 @@ def appeal_submit(*, actor: Any, appeal_id: int) -> Appeal:
         _raise_problems(rules.check_content(appeal), "Einreichen nicht möglich:")
 
     def apply(appeal: Appeal) -> bool:
+        _participate(appeal, actor, Participation.Kind.SUBMIT)
         if appeal.status == Status.CHANGES_REQUESTED:
             appeal.version += 1
         appeal.submitted_by = actor
@@ -99,51 +101,6 @@ def appeal_request_changes(*, actor: Any, appeal_id: int, comment: str) -> Appea
     if not (comment or "").strip():
         raise ValidationFailed("Bitte begründen, welche Änderungen nötig sind.", fields={"comment": ["Pflichtfeld."]})
     return _transition(appeal_id=appeal_id, actor=actor, action="request_changes", comment=comment.strip())
-
-
-def appeal_approve(*, actor: Any, appeal_id: int, checklist: dict[str, bool] | None = None, comment: str = "") -> Appeal:
-    """Four eyes: never the submitter; R14 cases need two distinct approvers. When the
-    last approval is in, the appeal is published (own page first, then platforms)."""
-
-    def check(appeal: Appeal) -> None:
-        if appeal.submitted_by_id == actor.pk or (appeal.owner_id == actor.pk and not actor.is_superuser):
-            raise PermissionDenied("Vier-Augen-Prinzip: Wer einreicht, darf nicht selbst freigeben.")
-        if Approval.objects.filter(appeal=appeal, version=appeal.version, approver=actor).exists():
-            raise Conflict("Sie haben diese Fassung bereits freigegeben; eine zweite Person muss zustimmen.")
-        problems = rules.check_content(appeal)
-        problems.update(rules.check_order(appeal))
-        _raise_problems(problems, "Freigabe nicht möglich:")
-
-    def apply(appeal: Appeal) -> bool:
-        Approval.objects.create(appeal=appeal, version=appeal.version, approver=actor, at=clock.now(), checklist=checklist or {})
-        needed = 2 if appeal.needs_second_approver else 1
-        have = Approval.objects.filter(appeal=appeal, version=appeal.version).count()
-        if have < needed:
-            _event(appeal, actor, "approve_partial", appeal.status, appeal.status, comment=comment or f"Freigabe {have} von {needed}")
-            return False
-        return True
-
-    appeal = _transition(appeal_id=appeal_id, actor=actor, action="approve", comment=comment, check=check, apply=apply)
-    if appeal.status == Status.APPROVED and settings.FAHNDUNG_AUTO_PUBLISH:
-        try:
-            appeal = appeal_publish(actor=actor, appeal_id=appeal.pk)
-        except ValidationFailed as exc:
-            # The appeal stays approved; the reason is recorded in its history for the press office.
-            _event(appeal, actor, "publish_blocked", appeal.status, appeal.status, comment=exc.message)
-    return appeal
-
-
-def appeal_publish(*, actor: Any, appeal_id: int) -> Appeal:
-    def check(appeal: Appeal) -> None:
-        _raise_problems(rules.check_publishable(appeal), "Veröffentlichung gesperrt:")
-
-    def apply(appeal: Appeal) -> bool:
-        from fahndung.publishing.services import publications_create_for_appeal
-
-        publications_create_for_appeal(appeal=appeal, actor=actor)
-        return True
-
-    return _transition(appeal_id=appeal_id, actor=actor, action="publish", check=check, apply=apply)
 
 
 def appeal_close(*, actor: Any, appeal_id: int, reason: str, comment: str = "") -> Appeal:

@@ -19,6 +19,8 @@ CHECKLIST = (
 class ApproveForm(forms.Form):
     comment = forms.CharField(label=_("Kommentar (optional)"), required=False, max_length=2000,
                               widget=forms.Textarea(attrs={"rows": 2}))
+    # The version the approver looked at: a change in between refuses the approval.
+    version = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

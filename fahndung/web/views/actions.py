@@ -44,6 +44,7 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
         return _back(request, pk)
     appeal = services.appeal_approve(
         actor=request.user, appeal_id=pk, checklist=form.checklist(), comment=form.cleaned_data["comment"],
+        seen_version=form.cleaned_data.get("version"),
     )
     if appeal.status == Status.PUBLISHED:
         messages.success(request, _("Freigegeben und veröffentlicht."))

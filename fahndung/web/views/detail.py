@@ -14,9 +14,15 @@ from fahndung.accounts.roles import roles_of
 from fahndung.appeals import rules, workflow
 from fahndung.appeals.choices import Status
 from fahndung.appeals.models import LegalOrder, Person
-from fahndung.appeals.selectors import appeal_can_edit, appeal_events, appeal_get
+from fahndung.appeals.selectors import (
+    appeal_approval_conflict,
+    appeal_can_edit,
+    appeal_events,
+    appeal_get,
+)
 from fahndung.appeals.services import EDITABLE_STATUSES
 from fahndung.core.formatting import format_date, format_datetime
+from fahndung.imaging.selectors import appeal_photo_rows
 from fahndung.lifecycle.selectors import review_due_by_appeal
 from fahndung.public.selectors import public_output_problems
 from fahndung.web.deadlines import expiry_deadline, order_deadline, review_deadline
@@ -94,7 +100,7 @@ def appeal_detail(request: HttpRequest, pk: int) -> HttpResponse:
         order = None
     actions = _actions_for(request.user, appeal)
     can_edit = appeal_can_edit(user=request.user, appeal=appeal) and appeal.status in EDITABLE_STATUSES
-    is_own = request.user.pk in (appeal.owner_id, appeal.submitted_by_id)
+    approval_conflict = appeal_approval_conflict(user=request.user, appeal=appeal)
     approvals = list(appeal.approvals.filter(version=appeal.version).select_related("approver"))
     context = {
         "appeal": appeal,
@@ -107,7 +113,8 @@ def appeal_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "approvals_needed": 2 if appeal.needs_second_approver else 1,
         "actions": actions,
         "can_edit": can_edit,
-        "is_own": is_own,
+        "approval_conflict": approval_conflict,
+        "review_photos": appeal_photo_rows(user=request.user, appeal=appeal) if "approve" in actions else [],
         "user_roles": roles_of(request.user),
         "blocking": _blocking(appeal),
         "order_dl": order_deadline(appeal),

@@ -8,7 +8,7 @@ from django.shortcuts import render
 
 from fahndung.accounts.decorators import staff_required
 from fahndung.appeals.choices import Status
-from fahndung.appeals.selectors import appeal_list
+from fahndung.appeals.selectors import appeal_approval_conflict, appeal_list
 from fahndung.web.deadlines import expiry_deadline, order_deadline
 from fahndung.web.forms.actions import ApproveForm
 
@@ -20,7 +20,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         {"appeal": a, "order": order_deadline(a), "expiry": expiry_deadline(a),
          "approvals": a.approvals.filter(version=a.version).count(),
          "needed": 2 if a.needs_second_approver else 1,
-         "own": request.user.pk in (a.owner_id, a.submitted_by_id)}
+         "own": appeal_approval_conflict(user=request.user, appeal=a)}
         for a in qs.select_related("submitted_by")
     ]
     return render(request, "web/review_queue.html", {"rows": rows, "approve_form": ApproveForm()})

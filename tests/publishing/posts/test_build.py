@@ -49,7 +49,8 @@ def test_every_kind_fits_every_platform_with_fixed_elements(kind, basis, dangero
 @pytest.mark.django_db
 def test_short_posts_drop_hashtags_then_shorten_summary(investigator, unit_a, settings):
     settings.FAHNDUNG_HASHTAGS = ["#Stuttgart"]
-    appeal = AppealFactory(owner=investigator, unit=unit_a, is_dangerous=True, offence="Raub " * 40)
+    appeal = AppealFactory(owner=investigator, unit=unit_a, is_dangerous=True, offence="Raub " * 40,
+                           kind=Kind.SUSPECT_UNKNOWN, legal_basis=LegalBasis.STPO_131B_1)
     text = build.generate(appeal, "x")
     assert counting.x_weighted_length(text) <= 280
     assert DANGER_NOTICE in text and build.appeal_url(appeal) in text
