@@ -9,16 +9,19 @@ in, because it may carry a CSRF token that must never be shared through the cach
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
+from django.http import Http404, HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import condition, require_safe
 
 from fahndung.appeals.choices import Kind
 from fahndung.core.errors import NotFound
@@ -44,12 +47,11 @@ def _language(request: HttpRequest) -> str:
     return current if current in codes else settings.LANGUAGE_CODE
 
 
-def _cache_headers(response: HttpResponse, *, lang: str, etag: str, private: bool = False) -> HttpResponse:
+def _cache_headers(response: HttpResponse, *, lang: str, private: bool = False) -> HttpResponse:
     scope = "private" if private else "public"
     response["Cache-Control"] = (
         f"{scope}, max-age={conf.PUBLIC_MAX_AGE}, stale-while-revalidate={conf.PUBLIC_SWR}"
     )
-    response["ETag"] = etag
     response["Content-Language"] = lang
     patch_vary_headers(response, ("Accept-Language", "Cookie"))
     return response
@@ -59,9 +61,37 @@ def _etag(key: str) -> str:
     return 'W/"' + hashlib.sha256(key.encode()).hexdigest()[:24] + '"'
 
 
-def _not_modified(request: HttpRequest, etag: str) -> bool:
-    header = request.headers.get("If-None-Match", "")
-    return bool(header) and (header.strip() == "*" or etag in [t.strip() for t in header.split(",")])
+@dataclass(frozen=True)
+class _Version:
+    """What the ETag function found, kept on the request so the view does not ask again."""
+
+    lang: str
+    key: str
+    state: object | None = None
+
+
+def _conditional(version: Callable[..., _Version | None]) -> Callable:
+    """Django's condition() answers If-None-Match (304) and sets the ETag; the 304 also
+    carries the cache headers, so shared caches keep treating it like the page."""
+
+    def etag_func(request: HttpRequest, *args, **kwargs) -> str | None:
+        found = version(request, *args, **kwargs)
+        request.public_version = found
+        return _etag(found.key) if found else None
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        conditional_view = condition(etag_func=etag_func)(view)
+
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            response = conditional_view(request, *args, **kwargs)
+            if response.status_code == 304:
+                _cache_headers(response, lang=request.public_version.lang)
+            return response
+
+        return wrapper
+
+    return decorator
 
 
 def _base_context(lang: str, path: str) -> dict:
@@ -82,19 +112,26 @@ def _static(path: str) -> str:
     return static(path)
 
 
-@require_safe
-def appeal_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    lang = _language(request)
+def _page_version(request: HttpRequest, slug: str) -> _Version | None:
+    # The one indexed query for the page's version (status, updated_at).
     state = selectors.public_page_state(slug=slug)
     if state is None or not state.visible:
-        raise Http404("Fahndung nicht gefunden")
+        return None
+    lang = _language(request)
     key = page_cache_key(
         slug=slug, lang=lang, status=state.status, updated_at=state.updated_at,
         close_reason=state.close_reason,
     )
-    etag = _etag(key)
-    if _not_modified(request, etag):
-        return _cache_headers(HttpResponseNotModified(), lang=lang, etag=etag)
+    return _Version(lang=lang, key=key, state=state)
+
+
+@require_safe
+@_conditional(_page_version)
+def appeal_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    version = request.public_version
+    if version is None:
+        raise Http404("Fahndung nicht gefunden")
+    lang, key, state = version.lang, version.key, version.state
 
     html = cache.get(key)
     appeal = None
@@ -130,7 +167,7 @@ def appeal_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
     response = HttpResponse(html)
     response["Last-Modified"] = http_date(state.updated_at.timestamp())
-    return _cache_headers(response, lang=lang, etag=etag, private=private)
+    return _cache_headers(response, lang=lang, private=private)
 
 
 def _render_detail(request: HttpRequest, found: selectors.PublicAppeal, lang: str) -> str:
@@ -172,9 +209,7 @@ def _render_detail(request: HttpRequest, found: selectors.PublicAppeal, lang: st
     return render_to_string("public/detail.html", context)
 
 
-@require_safe
-def appeal_list(request: HttpRequest) -> HttpResponse:
-    lang = _language(request)
+def _list_query(request: HttpRequest) -> tuple[str, str]:
     kind = request.GET.get("kind", "")
     kind = kind if kind in Kind.values else ""
     # Normalised so arbitrary query strings cannot fill the cache with variants.
@@ -182,17 +217,28 @@ def appeal_list(request: HttpRequest) -> HttpResponse:
         page_number = str(min(max(int(request.GET.get("page", "1")), 1), 10_000))
     except ValueError:
         page_number = "1"
+    return kind, page_number
+
+
+def _list_version(request: HttpRequest) -> _Version:
+    lang = _language(request)
+    kind, page_number = _list_query(request)
     state = selectors.public_list_state()
     key = list_cache_key(name="list", lang=lang, state=state, extra=f"{kind}|{page_number}")
-    etag = _etag(key)
-    if _not_modified(request, etag):
-        return _cache_headers(HttpResponseNotModified(), lang=lang, etag=etag)
+    return _Version(lang=lang, key=key)
+
+
+@require_safe
+@_conditional(_list_version)
+def appeal_list(request: HttpRequest) -> HttpResponse:
+    lang, key = request.public_version.lang, request.public_version.key
+    kind, page_number = _list_query(request)
     html = cache.get(key)
     if html is None:
         with translation.override(lang):
             html = _render_list(request, lang, kind, page_number)
         list_cache_set(key=key, html=html)
-    return _cache_headers(HttpResponse(html), lang=lang, etag=etag)
+    return _cache_headers(HttpResponse(html), lang=lang)
 
 
 def _render_list(request: HttpRequest, lang: str, kind: str, page_number: str) -> str:

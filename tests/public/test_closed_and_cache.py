@@ -103,6 +103,36 @@ def test_http_caching_headers_and_conditional_get(client, published):
     cached = client.get(f"/fahndung/{published.slug}/", HTTP_IF_NONE_MATCH=response["ETag"])
     assert cached.status_code == 304
     assert cached["ETag"] == response["ETag"]
+    # The 304 keeps the page's cache headers (shared caches treat it like the page).
+    assert cached["Cache-Control"] == response["Cache-Control"]
+    assert cached["Content-Language"] == response["Content-Language"] == "de"
+    assert "Accept-Language" in cached["Vary"] and "Cookie" in cached["Vary"]
+    assert cached.content == b""
+
+
+def test_conditional_get_costs_one_query_and_honours_language(
+    client, published, django_assert_max_num_queries
+):
+    response = client.get(f"/fahndung/{published.slug}/")
+    with django_assert_max_num_queries(1):
+        cached = client.get(f"/fahndung/{published.slug}/", HTTP_IF_NONE_MATCH=response["ETag"])
+    assert cached.status_code == 304
+    # The English page is another representation: the German ETag does not match it.
+    english = client.get(
+        f"/fahndung/{published.slug}/", {"lang": "en"}, HTTP_IF_NONE_MATCH=response["ETag"]
+    )
+    assert english.status_code == 200 and english["Content-Language"] == "en"
+    assert client.get(f"/fahndung/{published.slug}/", HTTP_IF_NONE_MATCH="*").status_code == 304
+    assert client.get("/fahndung/does-not-exist/", HTTP_IF_NONE_MATCH="*").status_code == 404
+
+
+def test_list_answers_conditional_get(client, published):
+    response = client.get("/fahndung/")
+    assert response.status_code == 200 and response["ETag"]
+    cached = client.get("/fahndung/", HTTP_IF_NONE_MATCH=response["ETag"])
+    assert cached.status_code == 304
+    assert cached["ETag"] == response["ETag"]
+    assert cached["Cache-Control"] == response["Cache-Control"]
 
 
 def test_languages_are_cached_separately(client, published):
