@@ -7,7 +7,6 @@ Public surface:
 - ``new_data_key() -> (raw, wrapped)``, ``unwrap_key(wrapped)``, ``rotate_wrapped_key``.
 - ``encrypt_stream(chunks, raw_key)`` / ``decrypt_stream(chunks, raw_key)`` – chunked
   AES-256-GCM for attachments (up to several GB, constant memory).
-- ``hash_secret(secret) -> str`` / ``verify_secret(secret, stored) -> bool`` – scrypt.
 
 Keys come from FAHNDUNG_TIPS_KEYS (comma-separated Fernet keys, first = current). Files
 use a random per-file data key wrapped with the Fernet keys, so key rotation re-wraps a
@@ -18,7 +17,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import hmac
 import logging
 import os
 import struct
@@ -176,25 +174,3 @@ def decrypt_stream(chunks: Iterable[bytes], raw_key: bytes) -> Iterator[bytes]:
             return
         index += 1
 
-
-# --- tipster secrets ---------------------------------------------------------------
-
-def hash_secret(secret: str) -> str:
-    n, r, p = conf.scrypt_n(), 8, 1
-    salt = os.urandom(16)
-    digest = hashlib.scrypt(secret.encode(), salt=salt, n=n, r=r, p=p, maxmem=256 * 1024 * 1024, dklen=32)
-    return f"scrypt${n}${r}${p}${salt.hex()}${digest.hex()}"
-
-
-def verify_secret(secret: str, stored: str) -> bool:
-    try:
-        algo, n, r, p, salt, expected = stored.split("$")
-        if algo != "scrypt":
-            return False
-        digest = hashlib.scrypt(
-            secret.encode(), salt=bytes.fromhex(salt), n=int(n), r=int(r), p=int(p),
-            maxmem=256 * 1024 * 1024, dklen=32,
-        )
-    except (ValueError, TypeError):
-        return False
-    return hmac.compare_digest(digest.hex(), expected)

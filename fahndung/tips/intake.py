@@ -35,7 +35,7 @@ from fahndung.core.errors import (
     ValidationFailed,
 )
 from fahndung.core.ratelimit import rate_limit_hit, window_remaining
-from fahndung.tips import conf, crypto, selectors, uploads
+from fahndung.tips import conf, crypto, hashers, selectors, uploads
 from fahndung.tips.choices import STAFF_CHANNELS, Channel, Direction, OutboxStatus, Topic
 from fahndung.tips.models import OutboxMessage, Tip, TipAttachment, TipBlob, TipMessage
 from fahndung.tips.textclean import clean_text
@@ -407,12 +407,18 @@ def tipster_authenticate(*, reference: str, secret: str, client_key: str) -> Tip
     if tip is None or not tip.secret_hash:
         # Same cost as a real check: response time must not reveal which references exist.
         if not _DUMMY_HASH:
-            _DUMMY_HASH.append(crypto.hash_secret("dummy"))
-        crypto.verify_secret(code, _DUMMY_HASH[0])
+            _DUMMY_HASH.append(hashers.hash_secret("dummy"))
+        hashers.verify_secret(code, _DUMMY_HASH[0])
         raise NotFound(_BAD_CREDENTIALS, code="invalid_credentials")
-    if not crypto.verify_secret(code, tip.secret_hash):
+    if not hashers.verify_secret(code, tip.secret_hash, setter=lambda raw: _rehash_secret(tip, raw)):
         raise NotFound(_BAD_CREDENTIALS, code="invalid_credentials")
     return tip
+
+
+def _rehash_secret(tip: Tip, secret: str) -> None:
+    """Store a current-format hash after a successful check (old format or old work factor).
+    Conditional on the old value, so a concurrent rehash or purge is never overwritten."""
+    Tip.objects.filter(pk=tip.pk, secret_hash=tip.secret_hash).update(secret_hash=hashers.hash_secret(secret))
 
 
 def tipster_add_information(

@@ -31,7 +31,7 @@ from django.db import IntegrityError, connection, transaction
 
 from fahndung.core import clock
 from fahndung.core.audit import audit_record
-from fahndung.tips import conf, crypto, selectors
+from fahndung.tips import conf, hashers, selectors
 from fahndung.tips.choices import Channel, OutboxStatus, Topic
 from fahndung.tips.models import NotificationDelivery, NotificationState, OutboxMessage, Tip
 
@@ -205,7 +205,7 @@ def schedule_digests() -> int:
 
 
 def upgrade_pending_secrets(*, limit: int = 200) -> int:
-    """Replace encrypted tipster secrets by their scrypt hash (the slow part of intake)."""
+    """Replace encrypted tipster secrets by their slow hash (the slow part of intake)."""
     done = 0
     # Encrypted columns are not filterable; every web tip has a secret, staff-logged ones none.
     due = Tip.objects.filter(secret_hash="", channel=Channel.WEB).values_list("pk", flat=True)
@@ -219,7 +219,7 @@ def upgrade_secret(*, tip_id: int) -> bool:
         tip = Tip.objects.select_for_update().only("id", "secret_hash", "secret_pending").filter(pk=tip_id).first()
         if tip is None or tip.secret_hash or not tip.secret_pending:
             return False
-        tip.secret_hash = crypto.hash_secret(tip.secret_pending)
+        tip.secret_hash = hashers.hash_secret(tip.secret_pending)
         tip.secret_pending = ""
         tip.save(update_fields=["secret_hash", "secret_pending"])
     return True

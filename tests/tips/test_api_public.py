@@ -46,7 +46,7 @@ def test_secret_is_upgraded_to_scrypt_hash_by_the_relay(submit, api_client):
     assert api_client.post("/api/v1/public/tips/thread/", creds, format="json").status_code == 200
     assert services.outbox_sweep(publish=publish)["sent"] == 1
     tip = Tip.objects.get(reference=body["reference"])
-    assert tip.secret_hash.startswith("scrypt$") and tip.secret_pending == ""
+    assert tip.secret_hash.startswith("tip_scrypt$") and tip.secret_pending == ""
     assert api_client.post("/api/v1/public/tips/thread/", creds, format="json").status_code == 200
     wrong = {**creds, "secret": body["secret"][:-1] + ("A" if body["secret"][-1] != "A" else "B")}
     assert api_client.post("/api/v1/public/tips/thread/", wrong, format="json").status_code == 404

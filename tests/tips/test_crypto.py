@@ -42,14 +42,6 @@ def test_stream_detects_truncation_and_tampering():
         b"".join(crypto.decrypt_stream([sealed], os.urandom(32)))
 
 
-def test_secret_hash_is_slow_hash_and_verifies():
-    stored = crypto.hash_secret("ABCDE-FGHJK-MNPQR-STVWX")
-    assert stored.startswith("scrypt$") and "ABCDE" not in stored
-    assert crypto.verify_secret("ABCDE-FGHJK-MNPQR-STVWX", stored)
-    assert not crypto.verify_secret("ABCDE-FGHJK-MNPQR-STVWY", stored)
-    assert not crypto.verify_secret("x", "garbage")
-
-
 def test_missing_key_in_production_refuses(settings, monkeypatch):
     settings.FAHNDUNG_TIPS_KEYS = []
     monkeypatch.setenv("FAHNDUNG_DEBUG", "false")
