@@ -23,6 +23,8 @@ from fahndung.appeals.choices import (
     Status,
 )
 
+ADULT_AGE = 18
+
 
 def _new_slug() -> str:
     # Public URLs must not leak the database id or sequence.
@@ -114,9 +116,32 @@ class Appeal(models.Model):
     def __str__(self) -> str:
         return f"{self.file_number_police} – {self.title}"
 
+    def minor_by_data(self, *, at=None) -> bool:
+        """A person of the appeal is (or may be) under 18 at `at` (default now): by date of
+        birth, or an age range reaching below 18 (protect when in doubt, R14)."""
+        from fahndung.core import clock
+
+        day = (at or clock.now()).date()
+        for person in self.persons.all():
+            born = person.date_of_birth
+            if born is not None:
+                if day.year - born.year - ((day.month, day.day) < (born.month, born.day)) < ADULT_AGE:
+                    return True
+                continue  # the date of birth is more precise than an estimated range
+            if person.age_min is not None and person.age_min < ADULT_AGE:
+                return True
+            if person.age_max is not None and person.age_max < ADULT_AGE:
+                return True
+        return False
+
+    @property
+    def protects_minor(self) -> bool:
+        """Minor protections (R13/R14) apply: the tick can only add to what the data say."""
+        return bool(self.is_minor or self.risk_category == RiskCategory.MINOR or self.minor_by_data())
+
     @property
     def needs_second_approver(self) -> bool:
-        return self.is_minor or self.is_victim or self.kind == Kind.UNKNOWN_DEAD
+        return self.protects_minor or self.is_victim or self.kind == Kind.UNKNOWN_DEAD
 
     @property
     def is_active_publicly(self) -> bool:

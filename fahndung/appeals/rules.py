@@ -14,6 +14,7 @@ from fahndung.appeals import gate
 from fahndung.appeals.choices import (
     ALLOWED_BASES,
     STPO_BASES,
+    IssuerType,
     Kind,
     LegalBasis,
 )
@@ -97,7 +98,19 @@ def check_content(appeal: Appeal) -> Problems:
             order = _order(appeal)
             if order is None or not order.name_allowed:
                 _add(problems, "persons", "Der Name darf nur veröffentlicht werden, wenn die Anordnung es erlaubt (R4).")
+    if appeal.legal_basis in STPO_BASES and appeal.protects_minor and not court_ordered(_order(appeal)):
+        _add(problems, "order", "Minderjährige: Die Fahndung braucht eine richterliche Anordnung oder "
+                                "Bestätigung (R14).")
     return problems
+
+
+def court_ordered(order: LegalOrder | None) -> bool:
+    """Ordered by a judge, or an emergency order confirmed by a court (R14 for minors)."""
+    if order is None:
+        return False
+    return order.issuer_type == IssuerType.JUDGE or (
+        order.confirmed_at is not None and getattr(order, "confirmed_by_authority", "") == "court"
+    )
 
 
 def _order(appeal: Appeal) -> LegalOrder | None:

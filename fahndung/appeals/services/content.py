@@ -13,7 +13,7 @@ from fahndung.accounts.roles import (
     roles_of,
     unit_id_of,
 )
-from fahndung.appeals import rules
+from fahndung.appeals import plausibility, rules
 from fahndung.appeals.choices import PersonRole, Status
 from fahndung.appeals.models import (
     Appeal,
@@ -53,9 +53,23 @@ def _apply_persons(appeal: Appeal, persons: list[dict[str, Any]]) -> None:
         if bad:
             raise ValidationFailed("Unbekannte Veröffentlichungsfelder.", fields={"persons": sorted(bad)})
         data["position"] = index
+        problems = plausibility.check_person(data)
+        _raise_problems(problems, f"Person {index + 1}: Angaben sind nicht plausibel:")
         person = Person(appeal=appeal, **data)
         _full_clean(person, exclude=["appeal"])
         person.save()
+
+
+def _check_fields(appeal: Appeal) -> None:
+    """Field rules of the appeal row: types, plausibility, reward reference (R17), basis (R1)."""
+    _full_clean(appeal, exclude=["unit", "owner"])
+    _raise_problems(plausibility.check_event(appeal), "Eingaben sind nicht plausibel:")
+    if appeal.reward_amount and not appeal.reward_reference.strip():
+        raise ValidationFailed(
+            "Eine Belohnung erfordert das Aktenzeichen der Auslobung (R17).",
+            fields={"reward_reference": ["Pflicht, wenn eine Belohnung angegeben ist."]},
+        )
+    _raise_problems(rules.check_basis(appeal), "Rechtsgrundlage:")
 
 
 def appeal_create(
@@ -74,13 +88,7 @@ def appeal_create(
         appeal = Appeal(unit_id=unit_id, owner=actor, **{k: v for k, v in data.items() if k not in {"unit", "owner"}})
         if not appeal.hotline:
             appeal.hotline = settings.FAHNDUNG_DEFAULT_HOTLINE
-        _full_clean(appeal, exclude=["unit", "owner"])
-        if appeal.reward_amount and not appeal.reward_reference.strip():
-            raise ValidationFailed(
-                "Eine Belohnung erfordert das Aktenzeichen der Auslobung (R17).",
-                fields={"reward_reference": ["Pflicht, wenn eine Belohnung angegeben ist."]},
-            )
-        _raise_problems(rules.check_basis(appeal), "Rechtsgrundlage:")
+        _check_fields(appeal)
         appeal.save()
         _apply_persons(appeal, persons or [])
         _apply_order(appeal, order, actor)
@@ -114,13 +122,7 @@ def appeal_update(
             if key in {"unit", "owner"}:
                 continue
             setattr(appeal, key, value)
-        _full_clean(appeal, exclude=["unit", "owner"])
-        _raise_problems(rules.check_basis(appeal), "Rechtsgrundlage:")
-        if appeal.reward_amount and not appeal.reward_reference.strip():
-            raise ValidationFailed(
-                "Eine Belohnung erfordert das Aktenzeichen der Auslobung (R17).",
-                fields={"reward_reference": ["Pflicht, wenn eine Belohnung angegeben ist."]},
-            )
+        _check_fields(appeal)
         appeal.save()
         if persons is not None:
             _apply_persons(appeal, persons)

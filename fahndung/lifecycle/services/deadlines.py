@@ -216,7 +216,7 @@ def _appeal_set_expiry(*, appeal: Appeal, actor: Any, expires_at: datetime) -> N
 # --- review (R8) ------------------------------------------------------------------------------
 
 def _protected(appeal: Appeal) -> bool:
-    return bool(appeal.is_minor or appeal.is_victim or appeal.kind == Kind.UNKNOWN_DEAD)
+    return bool(appeal.protects_minor or appeal.is_victim or appeal.kind == Kind.UNKNOWN_DEAD)
 
 
 def review_interval(appeal: Appeal) -> timedelta:

@@ -43,7 +43,7 @@ AUDIT_ACTIONS = {
 def review_protected(appeal: Appeal) -> bool:
     """Minors (R14) and missing persons (R12): a missed review must not take the appeal
     down unseen – the alarm goes out first and a person decides."""
-    return bool(appeal.is_minor or appeal.kind == Kind.MISSING)
+    return bool(appeal.protects_minor or appeal.kind == Kind.MISSING)
 
 
 def review_grace_over(*, task: ReviewTask, now: datetime) -> bool:

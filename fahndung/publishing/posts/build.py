@@ -269,7 +269,7 @@ def media_block_reason(appeal) -> str:
         return "Bei Zeugenaufrufen sind Bilder auf Plattformen ausgeschlossen (R7)."
     if appeal.kind == Kind.UNKNOWN_DEAD:
         return "Bilder von Verstorbenen nie auf Plattformen (R14)."
-    if appeal.is_minor or appeal.risk_category == "minor":
+    if appeal.protects_minor:  # the tick or the data (date of birth, age range)
         return "Bilder von Minderjährigen nie auf Plattformen (R14)."
     if appeal.is_victim:
         return "Bilder von Opfern nie auf Plattformen (R14)."
