@@ -20,8 +20,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.schema import errors
-from fahndung.accounts.roles import roles_of
-from fahndung.appeals import selectors, services, workflow
+from fahndung.appeals import selectors, services
 from fahndung.appeals.choices import CloseReason, IssuerType, Kind, LegalBasis, Status
 from fahndung.appeals.models import Appeal, Person
 from fahndung.appeals.rules import check_publishable
@@ -100,12 +99,7 @@ class AppealOutputSerializer(serializers.ModelSerializer):
         return OrderOutputSerializer(order).data if order else None
 
     def get_allowed_actions(self, obj: Appeal) -> list[str]:
-        user = self.context["request"].user
-        roles = roles_of(user)
-        return [
-            t.action for t in workflow.TRANSITIONS
-            if t.source == obj.status and (user.is_superuser or roles & t.roles)
-        ]
+        return selectors.appeal_allowed_actions(user=self.context["request"].user, appeal=obj)
 
     def get_blocking_reasons(self, obj: Appeal) -> dict[str, list[str]]:
         return check_publishable(obj) if obj.status == Appeal.Status.APPROVED else {}

@@ -19,7 +19,7 @@ from fahndung.accounts.roles import (
     roles_of,
     unit_id_of,
 )
-from fahndung.appeals import gate
+from fahndung.appeals import gate, workflow
 from fahndung.appeals.choices import Kind, Status
 from fahndung.appeals.models import Appeal, AppealEvent, Participation, Photo
 from fahndung.core.errors import NotFound, ValidationFailed
@@ -72,6 +72,20 @@ def appeal_can_edit(*, user: Any, appeal: Appeal) -> bool:
     if INVESTIGATOR not in roles_of(user):
         return False
     return appeal.unit_id == unit_id_of(user) or appeal.team_members.filter(pk=user.pk).exists()
+
+
+def appeal_allowed_actions(*, user: Any, appeal: Appeal) -> list[str]:
+    """The transitions this user may trigger now, in table order (web buttons and the API's
+    allowed_actions): the role table, minus automatic ones, minus submit for non-editors."""
+    roles = roles_of(user)
+    actions = [
+        t.action for t in workflow.TRANSITIONS
+        if t.source == appeal.status and t.action not in workflow.AUTOMATIC_ACTIONS
+        and (user.is_superuser or roles & t.roles)
+    ]
+    if "submit" in actions and not appeal_can_edit(user=user, appeal=appeal):
+        actions.remove("submit")
+    return actions
 
 
 def appeal_case_team_q(appeal: Appeal) -> Q:

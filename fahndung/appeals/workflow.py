@@ -52,6 +52,9 @@ TRANSITIONS: tuple[Transition, ...] = (
 )
 
 _BY_KEY = {(t.action, t.source): t for t in TRANSITIONS}
+# Done by a service as a consequence (an edit of an approved appeal), never offered as a
+# button or API endpoint.
+AUTOMATIC_ACTIONS = frozenset({"revise"})
 ACTIONS = sorted({t.action for t in TRANSITIONS})
 
 # Lazy: the history (web_tags.action_label) shows them in the request language; events

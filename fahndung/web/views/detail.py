@@ -11,10 +11,11 @@ from django.shortcuts import render
 
 from fahndung.accounts.decorators import staff_required
 from fahndung.accounts.roles import roles_of
-from fahndung.appeals import rules, workflow
+from fahndung.appeals import rules
 from fahndung.appeals.choices import Status
 from fahndung.appeals.models import LegalOrder, Person
 from fahndung.appeals.selectors import (
+    appeal_allowed_actions,
     appeal_approval_conflict,
     appeal_can_edit,
     appeal_events,
@@ -61,19 +62,6 @@ def _person_rows(person: Person) -> list[dict[str, Any]]:
     return rows
 
 
-def _actions_for(user: Any, appeal: Any) -> set[str]:
-    roles = roles_of(user)
-    allowed = set()
-    for action in workflow.allowed_actions(appeal.status):
-        transition = workflow.find(action, appeal.status)
-        if transition and (user.is_superuser or roles & transition.roles):
-            allowed.add(action)
-    allowed.discard("revise")  # happens automatically on edit
-    if "submit" in allowed and not appeal_can_edit(user=user, appeal=appeal):
-        allowed.discard("submit")
-    return allowed
-
-
 def _blocking(appeal: Any) -> dict[str, list[str]]:
     if appeal.status in (Status.DRAFT, Status.CHANGES_REQUESTED):
         return rules.check_content(appeal)
@@ -98,7 +86,7 @@ def appeal_detail(request: HttpRequest, pk: int) -> HttpResponse:
         order = appeal.order
     except LegalOrder.DoesNotExist:
         order = None
-    actions = _actions_for(request.user, appeal)
+    actions = set(appeal_allowed_actions(user=request.user, appeal=appeal))
     can_edit = appeal_can_edit(user=request.user, appeal=appeal) and appeal.status in EDITABLE_STATUSES
     approval_conflict = appeal_approval_conflict(user=request.user, appeal=appeal)
     approvals = list(appeal.approvals.filter(version=appeal.version).select_related("approver"))
