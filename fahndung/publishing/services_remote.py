@@ -12,6 +12,7 @@ same text) – a retried publish never creates a second post. On the platforms w
 a key a look-up only proves absence once no earlier create can still land: after a create
 whose outcome is unknown (timeout/connection error without an HTTP answer, or a worker that
 died mid-call) the retry waits conf.absent_settle_seconds() from the last publish activity
+(publishing.settle)
 (rescheduled via next_attempt_at, no attempt counted), then looks up, and only then creates.
 
 Late publish: if the appeal was closed while the call was running (desired_state became
@@ -24,7 +25,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from django.db import transaction
 
@@ -43,6 +44,8 @@ from fahndung.publishing.adapters.base import (
 from fahndung.publishing.models import ManualPublishTask, Publication, PublicationAttempt
 from fahndung.publishing.payloads import payload_for as _payload
 from fahndung.publishing.posts.build import TEXT_PLATFORMS, press_lead
+from fahndung.publishing.settle import confirm_absent as _confirm_absent
+from fahndung.publishing.settle import settle_remaining as _settle_remaining
 from fahndung.publishing.states import Channel, Desired, State
 
 log = logging.getLogger(__name__)
@@ -231,34 +234,6 @@ def _give_up(publication: Publication, reason: str) -> DispatchOutcome:
     return DispatchOutcome("failed", error=reason)
 
 
-# Platforms whose create is idempotent on its own (Mastodon: Idempotency-Key; Bluesky: a
-# record key derived from the publication; the website is local): a retry cannot double.
-IDEMPOTENT_CREATE = frozenset({"mastodon", "bluesky", "website"})
-
-
-def _settle_remaining(publication: Publication, *, crashed: bool) -> float:
-    """Seconds until a retried create is safe; 0 if it is safe now.
-
-    Only when the outcome of the last create is unknown: the worker died mid-call
-    (`crashed`, lease expired) or the last publish/upload call ended without an HTTP
-    answer (timeout, connection reset). Then the platform may still carry it out up to
-    conf.absent_settle_seconds() after the last publish activity, and a look-up before
-    that proves nothing. Answered errors (429/500 …) created nothing: no wait."""
-    if publication.platform in IDEMPOTENT_CREATE or publication.external_id:
-        return 0.0
-    if not crashed:
-        last_call = (PublicationAttempt.objects
-                     .filter(publication_id=publication.pk,
-                             operation__in=[PublicationAttempt.Operation.PUBLISH, PublicationAttempt.Operation.UPLOAD])
-                     .order_by("-at", "-pk").first())
-        if last_call is None or last_call.http_status is not None or last_call.outcome == PublicationAttempt.Outcome.OK:
-            return 0.0
-    last = _last_publish_activity(publication.pk)
-    if last is None:
-        return 0.0
-    return max(0.0, (last + timedelta(seconds=conf.absent_settle_seconds()) - clock.now()).total_seconds())
-
-
 def _wait_for_settle(publication: Publication, wait: float) -> DispatchOutcome:
     """Reschedule (row locked) for the end of the settle window; counts no attempt."""
     wait = float(int(wait) + 1)
@@ -441,44 +416,6 @@ def publication_withdraw(*, publication_id: int) -> WithdrawOutcome:
         audit_record(actor=None, action="publication.withdrawn", obj=publication, appeal_id=publication.appeal_id,
                      detail={"account": publication.account, "external_id": external_id})
     return WithdrawOutcome("withdrawn", publication_id, verified=True)
-
-
-def _last_publish_activity(publication_id: int) -> datetime | None:
-    """When a publish request of this publication was last started or answered: the
-    latest publish/upload attempt row (written when the call returned) or entry into
-    "publishing" (written just before the call) – whichever is later."""
-    from django.db.models import Max
-
-    from fahndung.publishing.models import PublicationEvent
-
-    calls = PublicationAttempt.objects.filter(
-        publication_id=publication_id,
-        operation__in=[PublicationAttempt.Operation.PUBLISH, PublicationAttempt.Operation.UPLOAD],
-    ).aggregate(last=Max("at"))["last"]
-    started = PublicationEvent.objects.filter(
-        publication_id=publication_id, to_state=State.PUBLISHING,
-    ).aggregate(last=Max("at"))["last"]
-    moments = [m for m in (calls, started) if m is not None]
-    return max(moments) if moments else None
-
-
-def _confirm_absent(publication_id: int, adapter, payload: Payload) -> RemoteRef | None:
-    """The look-up found no post. That only proves absence once no publish request can
-    still land: a POST that timed out on our side may be carried out by the platform
-    seconds later. Until the settle window (conf.absent_settle_seconds) has passed, raise
-    a transient error – the reconciliation asks again. Afterwards look up once more (the
-    verification) and return what that finds."""
-    last = _last_publish_activity(publication_id)
-    if last is not None:
-        remaining = (last + timedelta(seconds=conf.absent_settle_seconds()) - clock.now()).total_seconds()
-        if remaining > 0:
-            raise AdapterError(
-                f"Kein Beitrag gefunden, aber der letzte Veröffentlichungsversuch liegt erst "
-                f"{int((clock.now() - last).total_seconds())} s zurück; ein verspätet angenommener Beitrag "
-                f"ist noch möglich. Erneute Prüfung in {int(remaining) + 1} s.",
-                permanent=False, retry_after=float(int(remaining) + 1),
-            )
-    return adapter.find_existing(payload)
 
 
 def _conclude_absent(publication_id: int) -> WithdrawOutcome:
