@@ -242,3 +242,19 @@ def test_withheld_page_is_audited_and_shown_to_staff_in_german(client, make_publ
     page = verified_client(press).get(f"/staff/appeals/{appeal.pk}/").content.decode()
     assert "Öffentliche Ausgabe gesperrt" in page
     assert "Zeugenaufrufe dürfen „Tatverdächtige“" in page
+
+
+@pytest.mark.parametrize(("text", "category"), [
+    ("Die Person ist muslimischen Glaubens.", "Religion"),
+    ("Er gehört vermutlich zur Volksgruppe der Roma.", "ethnische Herkunft"),
+    ("Die Person ist homosexuell.", "Sexualleben"),
+    ("Sie leidet an Demenz.", "Gesundheit"),
+])
+def test_other_special_categories_need_a_justification(text, category, investigator, unit_a):
+    appeal = AppealFactory(owner=investigator, unit=unit_a, public_facts=text)
+    LegalOrderFactory(appeal=appeal)
+    with pytest.raises(ValidationFailed, match=category):
+        services.appeal_submit(actor=investigator, appeal_id=appeal.pk)
+    Person.objects.filter(appeal=appeal).update(
+        special_category_justification="Merkmal ist für die Wiedererkennung wesentlich, StA hat zugestimmt.")
+    assert services.appeal_submit(actor=investigator, appeal_id=appeal.pk).status == Status.SUBMITTED
