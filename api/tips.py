@@ -406,9 +406,8 @@ class TipAttachmentDownload(APIView):
         parameters=[_REASON], summary="Anhang laden (protokolliert)", tags=["tips"])
     def get(self, request, appeal_id: int, attachment_id: int):
         attachment, stream = services.tip_attachment_open(
-            actor=request.user, attachment_id=attachment_id, reason=request.query_params.get("reason", ""))
-        if str(attachment.tip.appeal_id) != str(appeal_id):
-            raise Http404
+            actor=request.user, attachment_id=attachment_id, reason=request.query_params.get("reason", ""),
+            appeal_id=appeal_id)
         response = StreamingHttpResponse(stream, content_type=attachment.blob.content_type)
         response["Content-Disposition"] = "attachment"
         response["Content-Length"] = str(attachment.blob.size_bytes)

@@ -12,6 +12,7 @@ Public surface:
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from typing import Any
 
@@ -27,6 +28,8 @@ from fahndung.tips.choices import Direction, TipState
 from fahndung.tips.intake import normalize_reference
 from fahndung.tips.models import Tip, TipAttachment, TipEvent, TipMessage, TipNote, TipRead
 from fahndung.tips.textclean import clean_text
+
+logger = logging.getLogger(__name__)
 
 
 def _reason(reason: Any) -> str:
@@ -150,15 +153,26 @@ def tip_reply(*, actor: Any, tip_id: int | str, body: Any) -> TipMessage:
     return message
 
 
-def tip_attachment_open(*, actor: Any, attachment_id: int | str, reason: Any = "") -> tuple[TipAttachment, Iterator[bytes]]:
+def tip_attachment_open(*, actor: Any, attachment_id: int | str, reason: Any = "",
+                        appeal_id: int | str | None = None) -> tuple[TipAttachment, Iterator[bytes]]:
+    """The decrypted stream of one attachment. Audited only once the file is about to be handed
+    out: an unknown id, another appeal than the path names, or a missing stored file is a 404
+    without an audit row (the audit records disclosures, not attempts)."""
     try:
         attachment = TipAttachment.objects.select_related("blob", "tip").get(pk=int(attachment_id))
     except (TipAttachment.DoesNotExist, ValueError, TypeError):
         raise NotFound("Anhang nicht gefunden.") from None
+    if appeal_id is not None and str(attachment.tip.appeal_id) != str(appeal_id):
+        raise NotFound("Anhang nicht gefunden.")
     tip = selectors.tip_get_for_team(user=actor, tip_id=attachment.tip_id)
+    try:
+        stream = uploads.open_decrypted(attachment.blob.storage_name, attachment.blob.wrapped_key)
+    except FileNotFoundError:
+        logger.error("tip attachment %s: stored file missing", attachment.pk)
+        raise NotFound("Die Datei dieses Anhangs ist nicht mehr vorhanden.") from None
     audit_record(actor=actor, action="tip.attachment_view", obj=attachment, appeal_id=tip.appeal_id,
                  detail={"tip": tip.reference, "sha256": attachment.blob.sha256, "reason": _reason(reason)})
-    return attachment, uploads.open_decrypted(attachment.blob.storage_name, attachment.blob.wrapped_key)
+    return attachment, stream
 
 
 def tip_export_pdf(*, actor: Any, appeal_id: int | str, reason: Any = "") -> bytes:
