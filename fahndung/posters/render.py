@@ -58,7 +58,7 @@ class PosterData:
     danger_notice: str | None = None
     witness_notice: str | None = None
     photo_paths: tuple[str, ...] = ()
-    call_110: str = "Wenn Sie die Person jetzt sehen: sofort 110 wählen!"
+    call_110: str = "Wenn Sie die gesuchte Person jetzt sehen: sofort 110 wählen."
     tip_line: str = "Hinweise an die Polizei"
     more_text: str = "Vollständiger Text"
     page_size: str = "a4"

@@ -61,7 +61,8 @@ def poster_data_for_appeal(*, appeal: Appeal, page_size: str = "a4") -> PosterDa
             org_name=settings.FAHNDUNG_ORG_NAME,
             case_reference=appeal.file_number_police,
             hotline=appeal.hotline or settings.FAHNDUNG_DEFAULT_HOTLINE,
-            subject=presenters.appeal_subject(appeal),
+            subject=presenters.appeal_heading(appeal),
+            call_110=presenters.call_to_action(appeal.kind),
             facts=appeal.public_facts,
             details=tuple(details),
             reward=presenters.reward_text(appeal),
@@ -76,7 +77,7 @@ def poster_texts(data: PosterData) -> list[str]:
     """The poster's texts in print order (warning above the headline) for the output gate."""
     texts = [data.danger_notice or "", data.headline, data.subject or "", data.witness_notice or "", data.facts or ""]
     texts += [f"{label}: {value}" for label, value in data.details]
-    texts += [data.reward or "", data.hotline]
+    texts += [data.reward or "", data.call_110, data.hotline]
     return [t for t in texts if t]
 
 

@@ -183,8 +183,74 @@ def appeal_time_text(appeal: Any) -> str:
 
 
 def place_text(appeal: Any) -> str:
-    parts = [appeal.place, appeal.district]
-    return ", ".join(p for p in parts if p and p.strip())
+    """Place and district, each part once: "Stuttgart-Mitte, Schlossplatz" with district
+    "Stuttgart-Mitte" stays as it is (the place often starts with the district)."""
+    parts: list[str] = []
+    for text in (appeal.place or "", appeal.district or ""):
+        for part in text.split(","):
+            part = part.strip()
+            if part and part.casefold() not in {p.casefold() for p in parts}:
+                parts.append(part)
+    return ", ".join(parts)
+
+
+# Kind → call to action under "Hinweise": a witness appeal looks for observations, not for
+# a person to report on sight; the dead are identified, not seen.
+_CALLS = {
+    Kind.WITNESS: gettext_noop("Haben Sie etwas beobachtet? Bitte melden Sie sich beim Hinweistelefon "
+                               "oder über das Hinweisformular."),
+    Kind.MISSING: gettext_noop("Wenn Sie die vermisste Person jetzt sehen: bitte sofort 110 wählen."),
+    Kind.UNKNOWN_DEAD: gettext_noop("Wenn Sie Angaben zur Identität der verstorbenen Person machen können, "
+                                    "melden Sie sich bitte beim Hinweistelefon."),
+}
+_CALL_SUSPECT = gettext_noop("Wenn Sie die gesuchte Person jetzt sehen: sofort 110 wählen.")
+
+
+def call_to_action(kind: str) -> str:
+    return _(_CALLS.get(kind, _CALL_SUSPECT))
+
+
+# Heading questions by kind group and the published sex of the persons sought ("p": sex not
+# published or diverse, "pl": several persons).
+_QUESTIONS = {
+    "unknown": {"male": gettext_noop("Wer kennt diesen Mann?"), "female": gettext_noop("Wer kennt diese Frau?"),
+                "p": gettext_noop("Wer kennt diese Person?"), "pl": gettext_noop("Wer kennt diese Personen?")},
+    "known": {"male": gettext_noop("Wer weiß, wo sich dieser Mann aufhält?"),
+              "female": gettext_noop("Wer weiß, wo sich diese Frau aufhält?"),
+              "p": gettext_noop("Wer weiß, wo sich diese Person aufhält?"),
+              "pl": gettext_noop("Wer weiß, wo sich diese Personen aufhalten?")},
+    "missing": {"male": gettext_noop("Wer hat diesen Mann gesehen?"), "female": gettext_noop("Wer hat diese Frau gesehen?"),
+                "p": gettext_noop("Wer hat diese Person gesehen?"), "pl": gettext_noop("Wer hat diese Personen gesehen?")},
+    "dead": {"male": gettext_noop("Wer kennt diesen verstorbenen Mann?"),
+             "female": gettext_noop("Wer kennt diese verstorbene Frau?"),
+             "p": gettext_noop("Wer kennt diese verstorbene Person?"),
+             "pl": gettext_noop("Wer kennt diese verstorbenen Personen?")},
+}
+_KIND_GROUP = {Kind.SUSPECT_UNKNOWN: "unknown", Kind.SUSPECT_KNOWN: "known", Kind.CONVICT: "known",
+               Kind.MISSING: "missing", Kind.UNKNOWN_DEAD: "dead"}
+_WITNESS_QUESTION = gettext_noop("Wer hat etwas beobachtet?")
+
+
+def heading_question(appeal: Any) -> str:
+    """Built from published fields only: the sex counts only where its publish flag is set."""
+    group = _KIND_GROUP.get(appeal.kind)
+    if group is None:
+        return _(_WITNESS_QUESTION)
+    sought = [p for p in appeal.persons.all() if p.role != "witness"]
+    if len(sought) > 1:
+        key = "pl"
+    else:
+        person = sought[0] if sought else None
+        published = person is not None and "sex" in (person.published_fields or [])
+        key = person.sex if published and person.sex in ("male", "female") else "p"
+    return _(_QUESTIONS[group][key])
+
+
+def appeal_heading(appeal: Any) -> str:
+    """<h1> of the page and card: "Wer kennt diesen Mann? – Raub – Schlossplatz"."""
+    subject = appeal_subject(appeal)
+    question = heading_question(appeal)
+    return f"{question} – {subject}" if subject else question
 
 
 def appeal_subject(appeal: Any) -> str:
@@ -202,8 +268,7 @@ def appeal_summary(appeal: Any) -> str:
     """Headline, offence and place: never a name or the internal title, so it is safe for
     feeds, link previews and list cards. Witness appeals carry the short non-suspect line
     (R5: what a link preview or a card shows must say it too)."""
-    subject = appeal_subject(appeal)
-    text = f"{headline(appeal.kind)} – {subject}" if subject else headline(appeal.kind)
+    text = f"{headline(appeal.kind)}: {appeal_heading(appeal)}"
     if appeal.kind == Kind.WITNESS:
         text += f" ({witness_notice_short()})"
     return text
@@ -227,7 +292,10 @@ def appeal_preview_description(appeal: Any) -> str:
 def card_texts(appeal: Any) -> list[str]:
     """The list card in reading order (warning first)."""
     texts = [danger_notice_short()] if appeal.is_dangerous else []
-    return [*texts, headline(appeal.kind), appeal_summary(appeal)]
+    texts += [headline(appeal.kind), appeal_heading(appeal)]
+    if appeal.kind == Kind.WITNESS:
+        texts.append(witness_notice_short())
+    return texts
 
 
 def public_texts(appeal: Any, images: list[Any] = ()) -> dict[str, Any]:
@@ -246,7 +314,7 @@ def public_texts(appeal: Any, images: list[Any] = ()) -> dict[str, Any]:
 def page_texts(appeal: Any, persons: list[dict[str, Any]], images: list[Any]) -> list[str]:
     """Every visible text of the active page, in reading order, for the output gate."""
     texts = [danger_notice()] if appeal.is_dangerous else []
-    texts += [headline(appeal.kind), appeal_subject(appeal)]
+    texts += [headline(appeal.kind), appeal_heading(appeal)]
     if appeal.kind == Kind.WITNESS:
         texts.append(witness_notice())
     texts += [getattr(img, "alt", "") for img in images]
@@ -259,7 +327,7 @@ def page_texts(appeal: Any, persons: list[dict[str, Any]], images: list[Any]) ->
     reward = reward_text(appeal)
     if reward:
         texts += [reward, appeal.reward_conditions or ""]
-    texts.append(appeal.hotline or "")
+    texts += [call_to_action(appeal.kind), appeal.hotline or ""]
     return [t for t in texts if t]
 
 

@@ -187,7 +187,8 @@ def _render_detail(request: HttpRequest, found: selectors.PublicAppeal, lang: st
     context.update({
         "headline": presenters.headline(appeal.kind),
         "summary": presenters.appeal_summary(appeal),
-        "subject": presenters.appeal_subject(appeal),
+        "heading": presenters.appeal_heading(appeal),
+        "call_to_action": presenters.call_to_action(appeal.kind),
         "danger_notice": presenters.danger_notice() if appeal.is_dangerous else "",
         "witness_notice": presenters.witness_notice() if appeal.kind == Kind.WITNESS else "",
         "persons": persons,
@@ -248,7 +249,8 @@ def _render_list(request: HttpRequest, lang: str, kind: str, page_number: str) -
         {
             "appeal": a,
             "headline": presenters.headline(a.kind),
-            "summary": presenters.appeal_summary(a),
+            "heading": presenters.appeal_heading(a),
+            "witness_line": presenters.witness_notice_short() if a.kind == Kind.WITNESS else "",
             "is_dangerous": a.is_dangerous,
             "warning": presenters.danger_notice_short(),
         }

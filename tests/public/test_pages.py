@@ -138,7 +138,7 @@ def test_witness_line_for_witness_appeals_only(client, make_published, published
 def test_headline_by_kind(client, make_published, kind, headline):
     appeal = make_published(kind=kind, legal_basis=LegalBasis.POLICE_LAW if kind != Kind.SUSPECT_UNKNOWN else LegalBasis.STPO_131B_1)
     html = _page(client, appeal)
-    assert re.search(rf"<h1[^>]*>{headline}</h1>", html)
+    assert re.search(rf'<p class="kicker">{headline}</p>', html)
 
 
 def test_reward_only_with_reference(client, make_published, published):
@@ -212,7 +212,7 @@ def test_accessibility_basics(client, published):
 def test_english_switch(client, published):
     html = _page(client, published, lang="en")
     assert '<html lang="en">' in html
-    assert "If you see the person now" in html
+    assert "If you see the wanted person now" in html
     assert "WANTED" in html
     assert 'data-field="sex">male<' in html
     assert "25–30 years" in html
