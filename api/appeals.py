@@ -19,6 +19,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api import fields as api_fields
 from api.schema import errors
 from fahndung.appeals import selectors, services
 from fahndung.appeals.choices import CloseReason, IssuerType, Kind, LegalBasis, Status
@@ -26,7 +27,7 @@ from fahndung.appeals.models import Appeal, Person
 from fahndung.appeals.rules import check_publishable
 
 
-class PersonSerializer(serializers.ModelSerializer):
+class PersonSerializer(api_fields.ModelSerializer):
     published_fields = serializers.ListField(
         child=serializers.ChoiceField(choices=list(Person.PUBLISHABLE_FIELDS)), required=False
     )
@@ -42,15 +43,15 @@ class OrderSerializer(serializers.Serializer):
     issuer_name = serializers.CharField(required=False, allow_blank=True, max_length=200)
     authority = serializers.CharField(max_length=200)
     decision_number = serializers.CharField(max_length=120)
-    decided_at = serializers.DateTimeField()
+    decided_at = api_fields.DateTimeField()
     is_emergency = serializers.BooleanField(required=False, default=False)
     name_allowed = serializers.BooleanField(required=False, default=False)
     scope_notes = serializers.CharField(required=False, allow_blank=True)
 
 
 class OrderOutputSerializer(OrderSerializer):
-    confirmation_due_at = serializers.DateTimeField(allow_null=True)
-    confirmed_at = serializers.DateTimeField(allow_null=True)
+    confirmation_due_at = api_fields.DateTimeField(allow_null=True)
+    confirmed_at = api_fields.DateTimeField(allow_null=True)
     confirmed_by_name = serializers.CharField()
     confirmation_reference = serializers.CharField()
 
@@ -65,7 +66,7 @@ _INPUT_FIELDS = [
 ]
 
 
-class AppealInputSerializer(serializers.ModelSerializer):
+class AppealInputSerializer(api_fields.ModelSerializer):
     persons = PersonSerializer(many=True, required=False)
     order = OrderSerializer(required=False, allow_null=True)
     kind = serializers.ChoiceField(choices=Kind.choices)
@@ -76,7 +77,7 @@ class AppealInputSerializer(serializers.ModelSerializer):
         fields = [*_INPUT_FIELDS, "persons", "order"]
 
 
-class AppealOutputSerializer(serializers.ModelSerializer):
+class AppealOutputSerializer(api_fields.ModelSerializer):
     persons = PersonSerializer(many=True, read_only=True)
     order = serializers.SerializerMethodField()
     allowed_actions = serializers.SerializerMethodField()
@@ -292,7 +293,7 @@ class OrderConfirmApi(APIView):
 
 
 class EventSerializer(serializers.Serializer):
-    at = serializers.DateTimeField()
+    at = api_fields.DateTimeField()
     actor = serializers.CharField(source="actor.username", allow_null=True, default=None)
     action = serializers.CharField()
     from_status = serializers.CharField()
@@ -316,7 +317,7 @@ class PhotoOutputSerializer(serializers.Serializer):
     content_type = serializers.CharField()
     caption = serializers.CharField()
     person = serializers.IntegerField(source="person_id", allow_null=True)
-    uploaded_at = serializers.DateTimeField()
+    uploaded_at = api_fields.DateTimeField()
 
 
 class AppealPhotosApi(APIView):

@@ -26,12 +26,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api import fields as api_fields
 from api.schema import errors
 from fahndung.imaging import selectors, services
 from fahndung.imaging.models import AnalysisState, BoxKind, PhotoAnalysis, RedactionBox
 
 
-class BoxSerializer(serializers.ModelSerializer):
+class BoxSerializer(api_fields.ModelSerializer):
     class Meta:
         model = RedactionBox
         fields = ["id", "kind", "source", "x", "y", "w", "h", "score", "detector"]

@@ -21,6 +21,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api import fields as api_fields
 from api.schema import errors
 from fahndung.appeals.choices import CloseReason, Status
 from fahndung.lifecycle import selectors, services
@@ -56,7 +57,7 @@ class RecipientPatch(serializers.Serializer):
 
 
 class ExtensionIn(serializers.Serializer):
-    expires_at = serializers.DateTimeField(required=False)
+    expires_at = api_fields.DateTimeField(required=False)
     reason = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
 
 
@@ -70,9 +71,9 @@ class DecisionIn(serializers.Serializer):
 class NoticeOut(serializers.Serializer):
     id = serializers.IntegerField()
     reason = serializers.CharField()
-    sent_at = serializers.DateTimeField(allow_null=True)
+    sent_at = api_fields.DateTimeField(allow_null=True)
     send_attempts = serializers.IntegerField()
-    acknowledged_at = serializers.DateTimeField(allow_null=True)
+    acknowledged_at = api_fields.DateTimeField(allow_null=True)
     acknowledged_via = serializers.CharField(help_text='"link", "staff" oder leer')
 
 
@@ -88,11 +89,11 @@ class ManualTakedownTaskRow(serializers.Serializer):
     reason = serializers.ChoiceField(choices=ManualTaskReason.choices)
     state = serializers.ChoiceField(choices=ManualTaskState.choices)
     state_label = serializers.CharField()
-    deadline_at = serializers.DateTimeField()
+    deadline_at = api_fields.DateTimeField()
     overdue = serializers.BooleanField()
     escalation_level = serializers.IntegerField()
     confirmed_by = serializers.CharField(allow_null=True)
-    confirmed_at = serializers.DateTimeField(allow_null=True)
+    confirmed_at = api_fields.DateTimeField(allow_null=True)
     note = serializers.CharField()
 
 
@@ -110,8 +111,8 @@ class DashboardTakedownRow(serializers.Serializer):
     attempts = serializers.IntegerField()
     last_error = serializers.CharField()
     age_seconds = serializers.FloatField()
-    started_at = serializers.DateTimeField()
-    next_attempt_at = serializers.DateTimeField(allow_null=True)
+    started_at = api_fields.DateTimeField()
+    next_attempt_at = api_fields.DateTimeField(allow_null=True)
 
 
 class DashboardNoticeRow(serializers.Serializer):
@@ -120,7 +121,7 @@ class DashboardNoticeRow(serializers.Serializer):
     file_number = serializers.CharField()
     recipient = serializers.CharField()
     email = serializers.EmailField()
-    sent_at = serializers.DateTimeField(allow_null=True)
+    sent_at = api_fields.DateTimeField(allow_null=True)
 
 
 class DashboardExtensionRow(serializers.Serializer):
@@ -128,12 +129,12 @@ class DashboardExtensionRow(serializers.Serializer):
     appeal_id = serializers.IntegerField()
     file_number = serializers.CharField()
     requested_by = serializers.CharField()
-    until = serializers.DateTimeField()
+    until = api_fields.DateTimeField()
     reason = serializers.CharField()
 
 
 class DashboardOut(serializers.Serializer):
-    generated_at = serializers.DateTimeField()
+    generated_at = api_fields.DateTimeField()
     oldest_divergence_seconds = serializers.FloatField(
         allow_null=True, help_text="Alter der ältesten noch nicht gelöschten Veröffentlichung; null, wenn keine.")
     open_takedowns = DashboardTakedownRow(many=True)
@@ -146,7 +147,7 @@ class DashboardOut(serializers.Serializer):
 class ManualTaskConfirmOut(serializers.Serializer):
     id = serializers.IntegerField()
     state = serializers.ChoiceField(choices=ManualTaskState.choices)
-    confirmed_at = serializers.DateTimeField(allow_null=True)
+    confirmed_at = api_fields.DateTimeField(allow_null=True)
     confirmed_by = serializers.CharField()
     note = serializers.CharField()
 
@@ -158,25 +159,25 @@ class AppealTakedownRow(serializers.Serializer):
     state = serializers.ChoiceField(choices=TakedownState.choices)
     attempts = serializers.IntegerField()
     last_error = serializers.CharField()
-    started_at = serializers.DateTimeField()
-    finished_at = serializers.DateTimeField(allow_null=True)
+    started_at = api_fields.DateTimeField()
+    finished_at = api_fields.DateTimeField(allow_null=True)
 
 
 class ExtensionAppliedOut(serializers.Serializer):
     appeal = serializers.IntegerField()
     status = serializers.ChoiceField(choices=Status.choices)
-    expires_at = serializers.DateTimeField(allow_null=True)
+    expires_at = api_fields.DateTimeField(allow_null=True)
 
 
 class NoticeAcknowledgeOut(serializers.Serializer):
     id = serializers.IntegerField()
-    acknowledged_at = serializers.DateTimeField(allow_null=True)
+    acknowledged_at = api_fields.DateTimeField(allow_null=True)
     acknowledged_via = serializers.CharField()
 
 
 # --- responses -------------------------------------------------------------------------
 
-class RecipientOut(serializers.ModelSerializer):
+class RecipientOut(api_fields.ModelSerializer):
     notice = serializers.SerializerMethodField()
 
     class Meta:
@@ -194,14 +195,14 @@ class RecipientOut(serializers.ModelSerializer):
         }
 
 
-class ExtensionOut(serializers.ModelSerializer):
+class ExtensionOut(api_fields.ModelSerializer):
     class Meta:
         model = ExtensionRequest
         fields = ["id", "appeal", "state", "requested_at", "previous_expires_at", "requested_expires_at", "reason",
                   "decided_at", "decision_note"]
 
 
-class ReviewOut(serializers.ModelSerializer):
+class ReviewOut(api_fields.ModelSerializer):
     class Meta:
         model = ReviewTask
         fields = ["id", "appeal", "state", "due_at", "recorded_at", "note"]

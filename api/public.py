@@ -28,6 +28,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api import fields as api_fields
 from api.schema import errors
 from fahndung.appeals.choices import Kind, PersonRole
 from fahndung.appeals.models import Appeal
@@ -62,8 +63,8 @@ class PublicAppealSerializer(serializers.Serializer):
     persons = serializers.SerializerMethodField()
     reward = serializers.SerializerMethodField()
     hotline = serializers.SerializerMethodField()
-    published_at = serializers.DateTimeField()
-    expires_at = serializers.DateTimeField()
+    published_at = api_fields.DateTimeField()
+    expires_at = api_fields.DateTimeField()
     url = serializers.SerializerMethodField()
 
     @extend_schema_field(serializers.ChoiceField(choices=["active"]))
@@ -114,7 +115,7 @@ class PublicClosedAppealSerializer(serializers.Serializer):  # OpenAPI only: the
     headline = serializers.CharField()
     notice = serializers.CharField(help_text="Neutrale Mitteilung ohne Namen, Fotos oder Umstände.")
     deletion_request = serializers.CharField(help_text="Bitte an Medien, Foto/Namen zu löschen.")
-    closed_at = serializers.DateTimeField(allow_null=True)
+    closed_at = api_fields.DateTimeField(allow_null=True)
     url = serializers.CharField()
 
 
@@ -159,7 +160,7 @@ class PublicAppealDetailView(APIView):
                 "headline": notice.headline,
                 "notice": notice.text,
                 "deletion_request": notice.deletion_request,
-                "closed_at": serializers.DateTimeField().to_representation(found.appeal.closed_at)
+                "closed_at": api_fields.DateTimeField().to_representation(found.appeal.closed_at)
                 if found.appeal.closed_at else None,
                 "url": canonical_url(found.appeal),
             })

@@ -20,6 +20,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api import fields as api_fields
 from api.schema import errors
 from fahndung.appeals.selectors import appeal_get
 from fahndung.publishing import conf, selectors, services
@@ -27,7 +28,7 @@ from fahndung.publishing.models import ManualPublishTask, PostVariant, Publicati
 from fahndung.publishing.posts import build, counting
 
 
-class PublicationSerializer(serializers.ModelSerializer):
+class PublicationSerializer(api_fields.ModelSerializer):
     class Meta:
         model = Publication
         fields = ["id", "platform", "account", "account_label", "channel", "state", "desired_state", "external_id",
@@ -35,7 +36,7 @@ class PublicationSerializer(serializers.ModelSerializer):
                   "withdrawn_at", "verified_absent_at"]
 
 
-class PostVariantSerializer(serializers.ModelSerializer):
+class PostVariantSerializer(api_fields.ModelSerializer):
     count = serializers.SerializerMethodField()
     limit = serializers.SerializerMethodField()
     problems = serializers.SerializerMethodField()
@@ -60,7 +61,7 @@ class PostVariantSerializer(serializers.ModelSerializer):
         return build.variant_problems(obj.appeal, obj.platform, obj.text, limit=self._limit(obj))
 
 
-class ManualTaskSerializer(serializers.ModelSerializer):
+class ManualTaskSerializer(api_fields.ModelSerializer):
     account = serializers.CharField(source="publication.account")
     appeal = serializers.IntegerField(source="publication.appeal_id")
 

@@ -33,6 +33,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api import fields as api_fields
 from api.parsers import JSONParser
 from api.schema import binary, errors
 from fahndung.core.errors import ValidationFailed
@@ -59,7 +60,7 @@ _FILES = serializers.ListField(child=serializers.FileField(), required=False,
                                help_text="Fotos/Videos (multipart), Typ nach Magic Bytes")
 _SUBMIT = inline_serializer("TipSubmit", {
     "content": serializers.CharField(max_length=20000),
-    "observed_at": serializers.DateTimeField(required=False),
+    "observed_at": api_fields.DateTimeField(required=False),
     "observed_place": serializers.CharField(required=False, max_length=500),
     "anonymous": serializers.BooleanField(required=False, help_text="Default: anonym, wenn keine Kontaktdaten"),
     "contact_name": serializers.CharField(required=False), "contact_phone": serializers.CharField(required=False),
@@ -70,14 +71,14 @@ _RECEIPT = inline_serializer("TipReceipt", {
     "replayed": serializers.BooleanField(), "message": serializers.CharField()})
 _CREDENTIALS = {"reference": serializers.CharField(), "secret": serializers.CharField()}
 _THREAD = inline_serializer("TipThread", {"reference": serializers.CharField(), "messages": inline_serializer(
-    "TipThreadMessage", {"at": serializers.DateTimeField(), "from": serializers.ChoiceField(["police", "you"]),
+    "TipThreadMessage", {"at": api_fields.DateTimeField(), "from": serializers.ChoiceField(["police", "you"]),
                          "body": serializers.CharField(), "attachments": serializers.IntegerField()}, many=True)})
 _IDEMPOTENCY = OpenApiParameter("Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER, required=False,
                                 description="Wiederholungen mit demselben Schlüssel ergeben genau einen Hinweis.")
 _STAFF_CREATE = inline_serializer("TipStaffCreate", {
     "channel": serializers.ChoiceField([(c.value, c.label) for c in STAFF_CHANNELS]),
-    "received_at": serializers.DateTimeField(required=False), "content": serializers.CharField(),
-    "observed_at": serializers.DateTimeField(required=False), "observed_place": serializers.CharField(required=False),
+    "received_at": api_fields.DateTimeField(required=False), "content": serializers.CharField(),
+    "observed_at": api_fields.DateTimeField(required=False), "observed_place": serializers.CharField(required=False),
     "anonymous": serializers.BooleanField(required=False), "contact_name": serializers.CharField(required=False),
     "contact_phone": serializers.CharField(required=False), "contact_email": serializers.CharField(required=False),
     "source_detail": serializers.CharField(required=False), "attachments": _FILES})
@@ -93,8 +94,8 @@ class TipSummarySerializer(serializers.Serializer):  # shape of presenters.tip_s
     appeal_id = serializers.IntegerField()
     channel = serializers.ChoiceField(choices=Channel.choices)
     state = serializers.ChoiceField(choices=TipState.choices)
-    received_at = serializers.DateTimeField()
-    last_activity_at = serializers.DateTimeField()
+    received_at = api_fields.DateTimeField()
+    last_activity_at = api_fields.DateTimeField()
     assigned_to = serializers.CharField(allow_null=True, help_text="Benutzername")
     logged_by = serializers.CharField(allow_null=True, help_text="Benutzername (bei Erfassung durch Personal)")
     is_read = serializers.BooleanField()
@@ -119,7 +120,7 @@ class TipAttachmentSerializer(serializers.Serializer):
 
 class TipMessageSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    at = serializers.DateTimeField()
+    at = api_fields.DateTimeField()
     direction = serializers.ChoiceField(choices=Direction.choices)
     author = serializers.CharField(allow_null=True)
     body = serializers.CharField()
@@ -127,13 +128,13 @@ class TipMessageSerializer(serializers.Serializer):
 
 class TipNoteSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    at = serializers.DateTimeField()
+    at = api_fields.DateTimeField()
     author = serializers.CharField(allow_null=True)
     body = serializers.CharField()
 
 
 _TIP_EVENT = inline_serializer("TipEvent", {  # a dict: "from" is a Python keyword
-    "at": serializers.DateTimeField(), "actor": serializers.CharField(allow_null=True),
+    "at": api_fields.DateTimeField(), "actor": serializers.CharField(allow_null=True),
     "action": serializers.CharField(), "from": serializers.CharField(), "to": serializers.CharField(),
     "comment": serializers.CharField()}, many=True)
 
@@ -141,7 +142,7 @@ _TIP_EVENT = inline_serializer("TipEvent", {  # a dict: "from" is a Python keywo
 class TipDetailSerializer(TipSummarySerializer):  # presenters.tip_detail(): the summary without is_read, and more
     is_read = None
     content = serializers.CharField()
-    observed_at = serializers.DateTimeField(allow_null=True)
+    observed_at = api_fields.DateTimeField(allow_null=True)
     observed_place = serializers.CharField()
     is_anonymous = serializers.BooleanField()
     contact = TipContactSerializer(allow_null=True, help_text="null bei anonymen Hinweisen")
@@ -249,7 +250,7 @@ class PublicTipThread(PublicView):
 class PublicTipMessage(PublicView):
     @extend_schema(request=inline_serializer("TipAddition", {**_CREDENTIALS, "body": serializers.CharField(),
                                                              "attachments": _FILES}),
-                   responses={201: inline_serializer("TipAdditionReceipt", {"received_at": serializers.DateTimeField(),
+                   responses={201: inline_serializer("TipAdditionReceipt", {"received_at": api_fields.DateTimeField(),
                                                                             "attachments": serializers.IntegerField()}),
                               **_ERRORS}, summary="Hinweis ergänzen", tags=["tips-public"])
     def post(self, request):
