@@ -4,7 +4,8 @@ GET appeals/          active (published) appeals, paginated (limit/offset)
 GET appeals/<slug>/   one appeal; a closed appeal answers with its neutral notice only
 
 Each item carries the canonical URL on our server (R7) and only published person fields;
-never photos (platforms and partners link to the page, where photos can be withdrawn).
+``images`` lists the approved website renditions (URL on our server, size, bytes) – empty
+where the rules keep images on the appeal page (witness, dead, minors, victims).
 """
 
 from __future__ import annotations
@@ -47,6 +48,15 @@ class PublicPersonSerializer(serializers.Serializer):  # OpenAPI only: shape of 
                                    help_text="Nur veröffentlichte Angaben, Schlüssel wie in Person.PUBLISHABLE_FIELDS.")
 
 
+class PublicImageSerializer(serializers.Serializer):  # OpenAPI only: shape of get_images() items
+    url = serializers.URLField()
+    width = serializers.IntegerField()
+    height = serializers.IntegerField()
+    bytes = serializers.IntegerField(help_text="Dateigröße in Byte (0 = unbekannt).")
+    mime_type = serializers.CharField()
+    alt = serializers.CharField()
+
+
 class PublicAppealSerializer(serializers.Serializer):
     slug = serializers.CharField()
     status = serializers.SerializerMethodField()
@@ -62,6 +72,7 @@ class PublicAppealSerializer(serializers.Serializer):
     time = serializers.SerializerMethodField()
     persons = serializers.SerializerMethodField()
     reward = serializers.SerializerMethodField()
+    images = serializers.SerializerMethodField()
     hotline = serializers.SerializerMethodField()
     published_at = api_fields.DateTimeField()
     expires_at = api_fields.DateTimeField()
@@ -98,6 +109,10 @@ class PublicAppealSerializer(serializers.Serializer):
             {"role": p.role, "fields": {f.key: f.value for f in presenters.person_public_fields(p, obj)}}
             for p in obj.persons.all()
         ]
+
+    @extend_schema_field(PublicImageSerializer(many=True))
+    def get_images(self, obj: Appeal) -> list[dict[str, Any]]:
+        return [vars(img) for img in selectors.public_shared_images(appeal=obj)]
 
     def get_reward(self, obj: Appeal) -> str | None:
         return presenters.reward_text(obj)
@@ -176,6 +191,7 @@ def json_texts(data: dict[str, Any]) -> list[str]:
                                           "offence", "place", "time")]
     for person in data.get("persons") or []:
         texts += [str(v) for v in (person.get("fields") or {}).values()]
+    texts += [img.get("alt") or "" for img in data.get("images") or []]
     texts += [data.get("reward") or "", data.get("hotline") or ""]
     return [t for t in texts if t]
 

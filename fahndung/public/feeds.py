@@ -1,7 +1,7 @@
 """RSS 2.0 feed of active appeals for media partners: /fahndung/feed.rss.
 
-Items carry the title-safe summary and the published facts, never a name or photo;
-links are canonical (settings.PUBLIC_BASE_URL), so copies point back to our server (R7).
+Items carry the title-safe summary and the published facts, never a name; the approved
+website renditions as enclosures only where the rules allow images off the page; links are canonical (settings.PUBLIC_BASE_URL), so copies point back to our server (R7).
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from datetime import datetime
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
-from django.utils.feedgenerator import Rss201rev2Feed
+from django.utils.feedgenerator import Enclosure, Rss201rev2Feed
 from django.utils.translation import gettext as _
 
 from fahndung.appeals.models import Appeal
@@ -53,6 +53,10 @@ class ActiveAppealsFeed(Feed):
         if item.public_facts:
             parts.append(item.public_facts)
         return "\n\n".join(parts)
+
+    def item_enclosures(self, item: Appeal) -> list[Enclosure]:
+        return [Enclosure(img.url, str(img.bytes), img.mime_type)
+                for img in selectors.public_shared_images(appeal=item)]
 
     def item_link(self, item: Appeal) -> str:
         return f"{settings.PUBLIC_BASE_URL}/fahndung/{item.slug}/"

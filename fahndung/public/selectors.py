@@ -10,6 +10,9 @@ Public surface:
 - ``public_list_state() -> tuple``   cache version of the list/feeds (count, last change).
 - ``public_images(*, appeal, rendition="website") -> list``   approved processed renditions via
   the imaging contract; an imaging app without that contract means "no photos".
+- ``public_shared_images(*, appeal) -> list[SharedImage]``   the approved website renditions
+  with absolute URL and byte size for list thumbnails, the JSON feed and RSS enclosures –
+  none where the rules keep images on the appeal page (publishing.selectors.media_block_reason).
 - ``tip_form_template() -> str | None``   the tips app's public form template, if it exists.
 - ``public_output_problems(*, appeal) -> dict[str, list[str]]``   what the output gate says
   about the public renderings of the appeal (page, title/og, card) – for staff: a non-empty
@@ -22,6 +25,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import SuspiciousOperation
+from django.core.files.storage import default_storage
 from django.db import connection
 from django.db.models import Count, Max, QuerySet
 from django.template import TemplateDoesNotExist
@@ -34,6 +40,7 @@ from fahndung.appeals.models import Appeal
 from fahndung.appeals.selectors import output_problems
 from fahndung.core.errors import NotFound
 from fahndung.public import presenters
+from fahndung.publishing.selectors import media_block_reason
 
 PUBLIC_STATUSES = (Status.PUBLISHED,)
 CLOSED_STATUSES = (Status.CLOSED, Status.ARCHIVED)
@@ -122,6 +129,34 @@ def public_images(*, appeal: Appeal, rendition: str = "website") -> list[Any]:
         # The imaging contract is not installed yet: show no photo rather than fail.
         return []
     return list(public_renditions_for_appeal(appeal=appeal, rendition=rendition))
+
+
+@dataclass(frozen=True)
+class SharedImage:
+    url: str  # absolute (canonical server, R7)
+    width: int
+    height: int
+    bytes: int
+    mime_type: str
+    alt: str
+
+
+def _size(name: str) -> int:
+    try:
+        return default_storage.size(name)
+    except (OSError, NotImplementedError, ValueError, SuspiciousOperation):  # gone or outside storage
+        return 0
+
+
+def public_shared_images(*, appeal: Appeal) -> list[SharedImage]:
+    if appeal.status not in PUBLIC_STATUSES or media_block_reason(appeal):
+        return []
+    base = settings.PUBLIC_BASE_URL
+    return [
+        SharedImage(url=base + img.url if img.url.startswith("/") else img.url, width=img.width,
+                    height=img.height, bytes=_size(img.path), mime_type="image/jpeg", alt=img.alt)
+        for img in public_images(appeal=appeal)
+    ]
 
 
 def tip_form_template() -> str | None:

@@ -12,6 +12,8 @@ Public surface:
   account_health_overview(*, now=None) -> list[AccountHealthRow]   every API account's state
   publication_state_counts() -> dict[state, int]   system counts for /metrics
   publication_overview(*, user, limit=200) -> list[OverviewRow]   appeals with posts, per state
+  media_block_reason(appeal) -> str   why no person image may leave the appeal page (R7, R14:
+      witness, dead, minors, victims); "" = allowed (also used by the public list and feeds)
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from fahndung.publishing.models import (
     Publication,
     PublicationAttempt,
 )
+from fahndung.publishing.posts.build import media_block_reason
 from fahndung.publishing.states import Channel, Desired, State
 
 

@@ -39,7 +39,7 @@ def test_json_list_contains_active_appeals_with_canonical_urls(client, three, fa
     assert {"slug", "kind", "headline", "summary", "place", "published_at", "expires_at", "url"} <= set(item)
     text = response.content.decode()
     assert "Xaverius" not in text
-    assert "website.jpg" not in text  # link-only: no photos in feeds
+    assert item["images"][0]["url"].endswith("/media/renditions/abc/website.jpg")  # approved rendition (issue 14)
     assert active.title not in text  # internal title never leaves the house
     assert closed.slug not in text and draft.slug not in text
 
