@@ -34,7 +34,6 @@ from fahndung.publishing.models import (
     Publication,
     PublicationAttempt,
 )
-from fahndung.publishing.posts.build import media_block_reason
 from fahndung.publishing.states import Channel, Desired, State
 
 
