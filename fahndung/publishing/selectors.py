@@ -34,6 +34,7 @@ from fahndung.publishing.models import (
     Publication,
     PublicationAttempt,
 )
+from fahndung.publishing.posts import build
 from fahndung.publishing.states import Channel, Desired, State
 
 
@@ -177,3 +178,8 @@ def publication_overview(*, user: Any, limit: int = 200) -> list[OverviewRow]:
             withdrawn=sum(c.get(s, 0) for s in (State.WITHDRAWING, State.WITHDRAWN)),
         ))
     return out
+
+
+def media_block_reason(appeal: Any) -> str:
+    """German reason why no person image may leave the appeal page (R7, R14); "" = allowed."""
+    return build.media_block_reason(appeal)
