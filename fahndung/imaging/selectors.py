@@ -28,8 +28,15 @@ from django.core.files.storage import default_storage
 from django.db.models import Count, Max, QuerySet
 from django.utils.translation import gettext
 
-from fahndung.accounts.roles import PRESS_OFFICE, has_role
-from fahndung.appeals.selectors import appeal_can_edit, appeal_get, appeal_list, photo_get
+from fahndung.accounts.roles import PRESS_OFFICE, PROSECUTOR_LIAISON, has_role
+from fahndung.appeals.choices import Status
+from fahndung.appeals.selectors import (
+    appeal_can_edit,
+    appeal_get,
+    appeal_is_case_team_member,
+    appeal_list,
+    photo_get,
+)
 from fahndung.core.errors import NotFound
 from fahndung.imaging.lib.pipeline import FLAG_LABELS
 from fahndung.imaging.lib.renditions import RENDITIONS
@@ -140,6 +147,18 @@ def analysis_progress_label(*, analysis: PhotoAnalysis) -> str:
 
 def user_can_redact(*, user: Any, appeal: Any) -> bool:
     return appeal_can_edit(user=user, appeal=appeal) or has_role(user, PRESS_OFFICE)
+
+
+def user_can_view_original(*, user: Any, analysis: PhotoAnalysis) -> bool:
+    """The unredacted original shows bystanders: the case team always; press office and
+    prosecutor liaison only while their review needs it – the appeal is submitted for
+    approval, or (press office) this photo awaits its approval – unless they are on the team."""
+    appeal = analysis.photo.appeal
+    if getattr(user, "is_superuser", False) or appeal_is_case_team_member(user=user, appeal=appeal):
+        return True
+    if appeal.status == Status.SUBMITTED and has_role(user, PRESS_OFFICE, PROSECUTOR_LIAISON):
+        return True
+    return has_role(user, PRESS_OFFICE) and analysis.state in (AnalysisState.READY, AnalysisState.AWAITING_SECOND)
 
 
 def user_can_review(*, user: Any, appeal: Any) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -34,7 +35,11 @@ def _analysis(request: HttpRequest, photo_id: int) -> Any:
 def _private_file(field: Any, filename: str) -> FileResponse:
     if not field:
         raise Http404(_("Noch nicht berechnet."))
-    response = FileResponse(field.open("rb"), content_type="image/jpeg")
+    try:
+        handle = field.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("Noch nicht berechnet.")) from None
+    response = FileResponse(handle, content_type="image/jpeg")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
@@ -80,6 +85,7 @@ def photo_detail(request: HttpRequest, photo_id: int) -> HttpResponse:
         "renditions": renditions,
         "flag_labels": selectors.analysis_flag_labels(analysis=analysis),
         "can_redact": config["canEdit"],
+        "can_view_original": selectors.user_can_view_original(user=request.user, analysis=analysis),
         "can_review": selectors.user_can_review(user=request.user, appeal=appeal),
         "reviewable": analysis.state in (AnalysisState.READY, AnalysisState.AWAITING_SECOND),
         "busy": analysis.state in (AnalysisState.PENDING, AnalysisState.PROCESSING),
@@ -93,9 +99,13 @@ def photo_detail(request: HttpRequest, photo_id: int) -> HttpResponse:
 @require_GET
 def original_preview(request: HttpRequest, photo_id: int) -> FileResponse:
     analysis = _analysis(request, photo_id)
+    if not selectors.user_can_view_original(user=request.user, analysis=analysis):
+        raise PermissionDenied(_("Das Original sehen nur das Ermittlungsteam und die Prüfung während der Freigabe."))
+    # Audited once the file is about to be handed out (a 404 discloses nothing).
+    response = _private_file(analysis.preview_original, f"original-{photo_id}.jpg")
     audit_record(actor=request.user, action="photo.original_view", obj=analysis.photo,
                  appeal_id=analysis.photo.appeal_id)
-    return _private_file(analysis.preview_original, f"original-{photo_id}.jpg")
+    return response
 
 
 @staff_required
