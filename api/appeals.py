@@ -22,7 +22,14 @@ from rest_framework.views import APIView
 from api import fields as api_fields
 from api.schema import errors
 from fahndung.appeals import selectors, services
-from fahndung.appeals.choices import CloseReason, IssuerType, Kind, LegalBasis, Status
+from fahndung.appeals.choices import (
+    CloseReason,
+    ConfirmingAuthority,
+    IssuerType,
+    Kind,
+    LegalBasis,
+    Status,
+)
 from fahndung.appeals.models import Appeal, Person
 from fahndung.appeals.rules import check_publishable
 
@@ -282,6 +289,7 @@ class OrderConfirmApi(APIView):
     @extend_schema_serializer(component_name="OrderConfirmInput")
     class InputSerializer(serializers.Serializer):
         confirmed_by_name = serializers.CharField(max_length=200)
+        authority_type = serializers.ChoiceField(choices=ConfirmingAuthority.choices)
         reference = serializers.CharField(required=False, allow_blank=True, max_length=120)
 
     @extend_schema(request=InputSerializer, responses={200: AppealOutputSerializer, **_ACTION_ERRORS})

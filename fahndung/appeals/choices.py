@@ -60,6 +60,11 @@ class IssuerType(models.TextChoices):
     ENFORCEMENT = "enforcement", _("Vollstreckungsbehörde")
 
 
+class ConfirmingAuthority(models.TextChoices):
+    COURT = "court", _("Gericht (Richter/in)")
+    PROSECUTOR = "prosecutor", _("Staatsanwaltschaft")
+
+
 class Status(models.TextChoices):
     DRAFT = "draft", _("Entwurf")
     SUBMITTED = "submitted", _("Zur Freigabe eingereicht")

@@ -46,3 +46,14 @@ def issuer_problem(*, legal_basis: str, issuer_type: str, is_emergency: bool) ->
             return None
         return "Diese Stelle darf nur bei Gefahr im Verzug anordnen – bitte Eilanordnung kennzeichnen."
     return "Diese Stelle darf eine Fahndung auf dieser Rechtsgrundlage nicht anordnen."
+
+
+def required_confirmation(*, legal_basis: str) -> str | None:
+    """Who must confirm an emergency order on this basis for an internet appeal:
+    § 131 (3) → the prosecutor; §§ 131a (3), 131b → a judge (§ 131c (2), continuing
+    electronic publication)."""
+    if legal_basis == LegalBasis.STPO_131_3:
+        return "prosecutor"
+    if legal_basis in (LegalBasis.STPO_131A_3, LegalBasis.STPO_131B_1, LegalBasis.STPO_131B_2):
+        return "court"
+    return None

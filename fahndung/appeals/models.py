@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fahndung.appeals.choices import (
     CloseReason,
+    ConfirmingAuthority,
     IssuerType,
     Kind,
     LegalBasis,
@@ -41,6 +42,9 @@ class Appeal(models.Model):
     status = models.CharField(max_length=32, choices=Status.choices, default=Status.DRAFT, db_index=True)
     close_reason = models.CharField(max_length=32, choices=CloseReason.choices, blank=True)
     version = models.PositiveIntegerField(default=1)
+    # Bumped by every change of public output that does not touch this row (photo approved,
+    # public copy removed …): the public page cache is keyed on it.
+    content_revision = models.PositiveIntegerField(default=0)
     # The version whose texts and images were approved by the four-eyes rule; publication
     # uses exactly that version's snapshot (AppealVersion).
     approved_version = models.PositiveIntegerField(null=True, blank=True)
@@ -151,7 +155,12 @@ class Appeal(models.Model):
 class LegalOrder(models.Model):
     """The order behind an StPO appeal (R3). Confirmation deadline is computed, never typed."""
 
-    appeal = models.OneToOneField(Appeal, on_delete=models.CASCADE, related_name="order")
+    # The current order of the appeal. A lapsed order is never re-dated: a new order is a new
+    # row, the old one keeps its history under former_appeal (R3).
+    appeal = models.OneToOneField(Appeal, null=True, blank=True, on_delete=models.CASCADE, related_name="order")
+    former_appeal = models.ForeignKey(Appeal, null=True, blank=True, on_delete=models.CASCADE,
+                                      related_name="former_orders")
+    superseded_at = models.DateTimeField(null=True, blank=True)
     issuer_type = models.CharField(max_length=32, choices=IssuerType.choices)
     issuer_name = models.CharField("Anordnende Person", max_length=200, blank=True)
     authority = models.CharField("Gericht/Behörde", max_length=200)
@@ -161,6 +170,10 @@ class LegalOrder(models.Model):
     confirmation_due_at = models.DateTimeField(null=True, blank=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     confirmed_by_name = models.CharField(max_length=200, blank=True)
+    confirmed_by_authority = models.CharField(max_length=16, choices=ConfirmingAuthority.choices, blank=True)
+    confirmation_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     confirmation_reference = models.CharField(max_length=120, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -109,7 +109,7 @@ def court_ordered(order: LegalOrder | None) -> bool:
     if order is None:
         return False
     return order.issuer_type == IssuerType.JUDGE or (
-        order.confirmed_at is not None and getattr(order, "confirmed_by_authority", "") == "court"
+        order.confirmed_at is not None and order.confirmed_by_authority == "court"
     )
 
 

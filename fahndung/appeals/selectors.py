@@ -6,6 +6,7 @@ is reported as "not found" (API 404), so ids of other units' cases do not leak.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -21,7 +22,8 @@ from fahndung.accounts.roles import (
 )
 from fahndung.appeals import gate, workflow
 from fahndung.appeals.choices import Kind, Status
-from fahndung.appeals.models import Appeal, AppealEvent, Participation, Photo
+from fahndung.appeals.models import Appeal, AppealEvent, LegalOrder, Participation, Photo
+from fahndung.core import clock
 from fahndung.core.errors import NotFound, ValidationFailed
 
 
@@ -99,6 +101,34 @@ def appeal_is_case_team_member(*, user: Any, appeal: Appeal) -> bool:
     if INVESTIGATOR in roles_of(user) and unit_id_of(user) == appeal.unit_id:
         return True
     return appeal.team_members.filter(pk=user.pk).exists()
+
+
+def order_allows_showing(*, due_at: datetime | None, confirmed_at: datetime | None, at: datetime | None = None) -> bool:
+    """An emergency order not confirmed by its deadline has lapsed (R3); checked on every render."""
+    if due_at is None or confirmed_at is not None:
+        return True
+    return (at or clock.now()) < due_at
+
+
+def appeal_showable_q(*, at: datetime | None = None) -> Q:
+    """Published appeals that may be shown right now: not expired, order not lapsed (even
+    before the sweep closes them). For querysets of the public list, feeds and API."""
+    now = at or clock.now()
+    order_ok = (Q(order__isnull=True) | Q(order__confirmation_due_at__isnull=True)
+                | Q(order__confirmed_at__isnull=False) | Q(order__confirmation_due_at__gt=now))
+    return Q(status=Status.PUBLISHED) & Q(expires_at__gt=now) & order_ok
+
+
+def appeal_is_publicly_showable(*, appeal: Appeal, at: datetime | None = None) -> bool:
+    """The one check the public page, feeds and publishing call before showing or sending."""
+    now = at or clock.now()
+    if appeal.status != Status.PUBLISHED or (appeal.expires_at is not None and appeal.expires_at <= now):
+        return False
+    try:
+        order = appeal.order
+    except LegalOrder.DoesNotExist:
+        return True
+    return order_allows_showing(due_at=order.confirmation_due_at, confirmed_at=order.confirmed_at, at=now)
 
 
 def appeal_version_participants(*, appeal: Appeal) -> QuerySet[Participation]:

@@ -36,7 +36,7 @@ from django.utils.translation import gettext_noop
 from fahndung.accounts.roles import PRESS_OFFICE, has_role
 from fahndung.appeals.choices import Kind
 from fahndung.appeals.selectors import appeal_can_edit, photo_get
-from fahndung.appeals.services import appeal_content_changed
+from fahndung.appeals.services import appeal_content_changed, appeal_output_changed
 from fahndung.core import clock
 from fahndung.core.audit import audit_record
 from fahndung.core.errors import (
@@ -379,6 +379,8 @@ def _publish(analysis: PhotoAnalysis, *, dead: bool) -> int:
         rendition.public_name = default_storage.save(f"renditions/{token}/{rendition.name}.jpg", ContentFile(data))
         rendition.save(update_fields=["public_name"])
         count += 1
+    if count:
+        appeal_output_changed(appeal_id=analysis.photo.appeal_id)  # the page shows it at once
     return count
 
 
@@ -389,6 +391,8 @@ def _unpublish(analysis: PhotoAnalysis) -> int:
         rendition.public_name = ""
         rendition.save(update_fields=["public_name"])
         count += 1
+    if count:
+        appeal_output_changed(appeal_id=analysis.photo.appeal_id)
     return count
 
 

@@ -29,15 +29,21 @@ from django.conf import settings
 from django.core.exceptions import SuspiciousOperation
 from django.core.files.storage import default_storage
 from django.db import connection
-from django.db.models import Count, Max, QuerySet
+from django.db.models import Count, Max, QuerySet, Sum
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from fahndung.appeals.choices import Kind, Status
-from fahndung.appeals.models import Appeal
-from fahndung.appeals.selectors import output_problems
+from fahndung.appeals.models import Appeal, LegalOrder
+from fahndung.appeals.selectors import (
+    appeal_is_publicly_showable,
+    appeal_showable_q,
+    order_allows_showing,
+    output_problems,
+)
+from fahndung.core import clock
 from fahndung.core.errors import NotFound
 from fahndung.public import presenters
 from fahndung.publishing.selectors import media_block_reason
@@ -59,15 +65,17 @@ class PageState:
     status: str
     updated_at: datetime
     close_reason: str
+    content_revision: int = 0
+    showable: bool = True  # appeals' rule: not expired, order not lapsed (checked per request)
 
     @property
     def visible(self) -> bool:
-        return self.status in PUBLIC_STATUSES or self.status in CLOSED_STATUSES
+        return (self.status in PUBLIC_STATUSES and self.showable) or self.status in CLOSED_STATUSES
 
 
 def public_appeal_list(*, kind: str | None = None) -> QuerySet[Appeal]:
     qs = (
-        Appeal.objects.filter(status__in=PUBLIC_STATUSES)
+        Appeal.objects.filter(appeal_showable_q())
         .select_related("order")
         .prefetch_related("persons")
         .order_by("-published_at", "-id")
@@ -84,39 +92,54 @@ def public_appeal_get(*, slug: str) -> PublicAppeal:
         .prefetch_related("persons")
         .first()
     )
-    if appeal is None:
+    if appeal is None or (appeal.status in PUBLIC_STATUSES and not appeal_is_publicly_showable(appeal=appeal)):
         raise NotFound("Diese Fahndung gibt es nicht oder sie ist nicht öffentlich.")
     return PublicAppeal(appeal=appeal, closed=appeal.status in CLOSED_STATUSES)
 
 
 def _state_sql() -> str:
-    meta = Appeal._meta
+    meta, order_meta = Appeal._meta, LegalOrder._meta
     q = connection.ops.quote_name
-    cols = ", ".join(q(meta.get_field(f).column) for f in ("id", "status", "updated_at", "close_reason"))
-    # Identifiers come from the model, the slug is a bound parameter.
-    return f"SELECT {cols} FROM {q(meta.db_table)} WHERE {q(meta.get_field('slug').column)} = %s"  # noqa: S608
+    a, o = q(meta.db_table), q(order_meta.db_table)
+    cols = ", ".join(f"{a}.{q(meta.get_field(f).column)}" for f in (
+        "id", "status", "updated_at", "close_reason", "content_revision", "expires_at"))
+    order_cols = ", ".join(f"{o}.{q(order_meta.get_field(f).column)}" for f in ("confirmation_due_at", "confirmed_at"))
+    join = f"{o}.{q(order_meta.get_field('appeal').column)} = {a}.{q(meta.pk.column)}"
+    # Identifiers come from the models, the slug is a bound parameter.
+    return (f"SELECT {cols}, {order_cols} FROM {a} LEFT JOIN {o} ON {join} "  # noqa: S608
+            f"WHERE {a}.{q(meta.get_field('slug').column)} = %s")
+
+
+def _aware(value: Any) -> datetime | None:
+    if isinstance(value, str):  # SQLite hands back text
+        value = parse_datetime(value)
+    if value is not None and timezone.is_naive(value):
+        value = timezone.make_aware(value, UTC)
+    return value
 
 
 def public_page_state(*, slug: str) -> PageState | None:
     # Hot path of a viral page: hand-written SQL, because compiling the ORM query costs
-    # several times more than running it against the unique slug index.
+    # several times more than running it against the unique slug index. The order's
+    # deadline comes along: a lapsed order is never shown, even before the sweep.
     with connection.cursor() as cursor:
         cursor.execute(_state_sql(), [slug])
         row = cursor.fetchone()
     if row is None:
         return None
-    pk, status, updated_at, close_reason = row
-    if isinstance(updated_at, str):  # SQLite hands back text
-        updated_at = parse_datetime(updated_at)
-    if updated_at is not None and timezone.is_naive(updated_at):
-        updated_at = timezone.make_aware(updated_at, UTC)
-    return PageState(pk, status, updated_at, close_reason or "")
+    pk, status, updated_at, close_reason, revision, expires_at, due_at, confirmed_at = row
+    now = clock.now()
+    expires_at = _aware(expires_at)
+    showable = (expires_at is None or expires_at > now) and order_allows_showing(
+        due_at=_aware(due_at), confirmed_at=_aware(confirmed_at), at=now)
+    return PageState(pk, status, _aware(updated_at), close_reason or "", int(revision or 0), showable)
 
 
 def public_list_state() -> tuple[int, str]:
     # Closing removes a row (count changes); publishing adds the newest updated_at.
-    agg = Appeal.objects.filter(status__in=PUBLIC_STATUSES).aggregate(n=Count("id"), last=Max("updated_at"))
-    return agg["n"], agg["last"].isoformat() if agg["last"] else "-"
+    agg = Appeal.objects.filter(appeal_showable_q()).aggregate(
+        n=Count("id"), last=Max("updated_at"), rev=Sum("content_revision"))
+    return agg["n"], (agg["last"].isoformat() if agg["last"] else "-") + f"|{agg['rev'] or 0}"
 
 
 def public_images(*, appeal: Appeal, rendition: str = "website") -> list[Any]:

@@ -70,9 +70,11 @@ def _bump(key: str) -> None:
         cache.set(key, 1, timeout=_GEN_TTL)
 
 
-def page_cache_key(*, slug: str, lang: str, status: str, updated_at: datetime, close_reason: str) -> str:
+def page_cache_key(*, slug: str, lang: str, status: str, updated_at: datetime, close_reason: str,
+                   content_revision: int = 0) -> str:
+    # content_revision: appeals' counter of output changes outside the appeal row (photos).
     gen = _generation(_gen_key(slug))
-    raw = f"{slug}|{lang}|{status}|{updated_at.isoformat()}|{close_reason}|{gen}"
+    raw = f"{slug}|{lang}|{status}|{updated_at.isoformat()}|{close_reason}|{content_revision}|{gen}"
     return "public:page:" + hashlib.sha256(raw.encode()).hexdigest()[:40]
 
 

@@ -120,7 +120,7 @@ def _page_version(request: HttpRequest, slug: str) -> _Version | None:
     lang = _language(request)
     key = page_cache_key(
         slug=slug, lang=lang, status=state.status, updated_at=state.updated_at,
-        close_reason=state.close_reason,
+        close_reason=state.close_reason, content_revision=state.content_revision,
     )
     return _Version(lang=lang, key=key, state=state)
 

@@ -29,7 +29,7 @@ from datetime import timedelta
 
 from django.db import transaction
 
-from fahndung.appeals.selectors import output_problems
+from fahndung.appeals.selectors import appeal_is_publicly_showable, output_problems
 from fahndung.core import clock
 from fahndung.core.audit import audit_record
 from fahndung.core.errors import NotFound
@@ -175,6 +175,8 @@ def _wait_for_account(publication: Publication, wait: float) -> DispatchOutcome:
 
 def _gate_problem(publication: Publication, payload: Payload) -> str:
     """Last check of the final payload (text and image alt texts) right before it leaves."""
+    if not appeal_is_publicly_showable(appeal=publication.appeal):
+        return "Die Anordnung ist erloschen oder die Fahndung abgelaufen (R3)."
     if publication.platform == "website":
         return ""  # the page itself passes the gate when it renders
     channel = publication.platform if publication.platform in TEXT_PLATFORMS else "press"

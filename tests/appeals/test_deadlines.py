@@ -78,7 +78,7 @@ def test_service_stores_computed_deadline(investigator, unit_a):
     assert appeal.order.confirmation_due_at == start + timedelta(hours=24)
 
 
-def test_unconfirmed_emergency_order_blocks_publication_after_deadline(investigator, unit_a, press, settings):
+def test_unconfirmed_emergency_order_blocks_publication_after_deadline(investigator, unit_a, press, liaison, settings):
     settings.FAHNDUNG_AUTO_PUBLISH = False
     start = datetime(2026, 5, 4, 9, 0, tzinfo=BERLIN)
     with clock.frozen(start):
@@ -91,7 +91,8 @@ def test_unconfirmed_emergency_order_blocks_publication_after_deadline(investiga
         with pytest.raises(ValidationFailed, match="nicht fristgerecht bestätigt"):
             services.appeal_publish(actor=press, appeal_id=appeal.pk)
         with pytest.raises(Conflict, match="abgelaufen"):
-            services.order_confirm(actor=press, appeal_id=appeal.pk, confirmed_by_name="StA Müller")
+            services.order_confirm(actor=liaison, appeal_id=appeal.pk, confirmed_by_name="OStA Müller",
+                                   authority_type="prosecutor")
     appeal.refresh_from_db()
     assert appeal.status == Status.APPROVED
 
@@ -101,7 +102,8 @@ def test_confirmed_emergency_order_allows_publication_after_deadline(investigato
     with clock.frozen(start + timedelta(hours=23)):
         appeal = _emergency_appeal(investigator, unit_a, start)
         services.appeal_submit(actor=investigator, appeal_id=appeal.pk)
-        services.order_confirm(actor=liaison, appeal_id=appeal.pk, confirmed_by_name="OStA Müller", reference="StA 1 Js 1/26")
+        services.order_confirm(actor=liaison, appeal_id=appeal.pk, confirmed_by_name="OStA Müller",
+                               authority_type="prosecutor", reference="StA 1 Js 1/26")
     with clock.frozen(start + timedelta(hours=30)):
         result = services.appeal_approve(actor=press, appeal_id=appeal.pk)
     assert result.status == Status.PUBLISHED
@@ -112,15 +114,18 @@ def test_changing_the_order_resets_the_confirmation(investigator, unit_a, liaiso
     start = datetime(2026, 5, 4, 9, 0, tzinfo=BERLIN)
     with clock.frozen(start):
         appeal = _emergency_appeal(investigator, unit_a, start)
-        services.order_confirm(actor=investigator, appeal_id=appeal.pk, confirmed_by_name="StA")
-        services.appeal_update(actor=investigator, appeal_id=appeal.pk, order={"decided_at": start + timedelta(hours=1)})
+        services.appeal_submit(actor=investigator, appeal_id=appeal.pk)
+        services.order_confirm(actor=liaison, appeal_id=appeal.pk, confirmed_by_name="OStA Müller",
+                               authority_type="prosecutor")
+        services.appeal_update(actor=investigator, appeal_id=appeal.pk, order={"decided_at": start - timedelta(hours=1)})
     appeal.refresh_from_db()
     assert appeal.order.confirmed_at is None
-    assert appeal.order.confirmation_due_at == start + timedelta(hours=25)
+    assert appeal.order.confirmation_due_at == start + timedelta(hours=23)
 
 
 def test_order_without_deadline_needs_no_confirmation(appeal, liaison):
     LegalOrderFactory._meta.model.objects.filter(appeal=appeal).update(confirmation_due_at=None)
     services.appeal_submit(actor=appeal.owner, appeal_id=appeal.pk)
     with pytest.raises(Conflict, match="keine Bestätigung"):
-        services.order_confirm(actor=liaison, appeal_id=appeal.pk, confirmed_by_name="x")
+        services.order_confirm(actor=liaison, appeal_id=appeal.pk, confirmed_by_name="OStA Müller",
+                               authority_type="prosecutor")

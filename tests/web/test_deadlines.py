@@ -83,7 +83,8 @@ def test_confirm_order_from_detail_page(appeal, investigator, liaison, staff_cli
     assert "Bestätigung erfassen" in body
     r = client.post(f"/staff/appeals/{appeal.pk}/confirm-order/", {"confirmed_by_name": ""}, follow=True)
     assert "Bitte angeben, wer bestätigt hat." in r.content.decode()
-    client.post(f"/staff/appeals/{appeal.pk}/confirm-order/", {"confirmed_by_name": "Richterin Weber", "reference": "Gs 9/26"})
+    client.post(f"/staff/appeals/{appeal.pk}/confirm-order/", {"confirmed_by_name": "Richterin Weber",
+                                                               "authority_type": "court", "reference": "Gs 9/26"})
     appeal.order.refresh_from_db()
     assert appeal.order.confirmed_by_name == "Richterin Weber"
 

@@ -3,7 +3,8 @@
 content:      appeal_create, appeal_update, photo_add, team_member_add, team_member_remove,
               appeal_delete, appeal_open
 transitions:  appeal_submit, appeal_request_changes, appeal_close, appeal_archive, appeal_extend
-approval:     appeal_approve, appeal_publish, appeal_content_changed, approved_post_texts
+approval:     appeal_approve, appeal_publish, appeal_content_changed, appeal_output_changed,
+              approved_post_texts
 orders:       order_confirm
 purge:        appeal_records_purge   (R19; called by lifecycle.services.retention.appeal_purge)
 """
@@ -12,6 +13,7 @@ from fahndung.appeals.services._common import EDITABLE_STATUSES
 from fahndung.appeals.services.approval import (
     appeal_approve,
     appeal_content_changed,
+    appeal_output_changed,
     appeal_publish,
     approved_post_texts,
 )
@@ -44,6 +46,7 @@ __all__ = [
     "appeal_delete",
     "appeal_extend",
     "appeal_open",
+    "appeal_output_changed",
     "appeal_publish",
     "appeal_records_purge",
     "appeal_request_changes",

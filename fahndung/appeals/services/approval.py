@@ -14,6 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 
 from fahndung.appeals import rules
 from fahndung.appeals.choices import Status
@@ -51,6 +52,12 @@ def appeal_content_changed(*, actor: Any, appeal_id: int, kind: str, what: str =
         _revise(appeal, actor, label)
         _participate(appeal, actor, kind, what)
     return appeal
+
+
+def appeal_output_changed(*, appeal_id: int) -> None:
+    """Public output changed outside the appeal row (a photo's public copy added or removed):
+    bump the content revision the public page cache is keyed on, so the page changes at once."""
+    Appeal.objects.filter(pk=appeal_id).update(content_revision=F("content_revision") + 1)
 
 
 # --- what is approved ----------------------------------------------------------------

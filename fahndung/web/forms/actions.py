@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from fahndung.appeals.choices import CloseReason
+from fahndung.appeals.choices import CloseReason, ConfirmingAuthority
 
 # R6: what the press office confirms before approving.
 CHECKLIST = (
@@ -54,4 +54,5 @@ class CloseForm(forms.Form):
 class ConfirmOrderForm(forms.Form):
     confirmed_by_name = forms.CharField(label=_("Bestätigt durch (Richter/in, StA)"), max_length=200,
                                         error_messages={"required": _("Bitte angeben, wer bestätigt hat.")})
+    authority_type = forms.ChoiceField(label=_("Bestätigende Stelle"), choices=ConfirmingAuthority.choices)
     reference = forms.CharField(label=_("Geschäftszeichen der Bestätigung"), required=False, max_length=120)

@@ -111,7 +111,7 @@ def confirm_order(request: HttpRequest, pk: int) -> HttpResponse:
         return _back(request, pk)
     services.order_confirm(
         actor=request.user, appeal_id=pk, confirmed_by_name=form.cleaned_data["confirmed_by_name"],
-        reference=form.cleaned_data["reference"],
+        authority_type=form.cleaned_data["authority_type"], reference=form.cleaned_data["reference"],
     )
     messages.success(request, _("Die Bestätigung der Anordnung ist erfasst."))
     return _back(request, pk)

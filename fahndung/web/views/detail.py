@@ -10,7 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from fahndung.accounts.decorators import staff_required
-from fahndung.accounts.roles import roles_of
+from fahndung.accounts.roles import PROSECUTOR_LIAISON, roles_of
 from fahndung.appeals import rules
 from fahndung.appeals.choices import Status
 from fahndung.appeals.models import LegalOrder, Person
@@ -112,6 +112,8 @@ def appeal_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "changes_form": RequestChangesForm(),
         "close_form": CloseForm(),
         "confirm_form": ConfirmOrderForm(),
-        "can_confirm_order": bool(order and order.confirmation_due_at and not order.confirmed_at and appeal.status not in (Status.CLOSED, Status.ARCHIVED)),
+        "can_confirm_order": bool(order and order.confirmation_due_at and not order.confirmed_at
+                                  and PROSECUTOR_LIAISON in roles_of(request.user)
+                                  and appeal.status not in (Status.CLOSED, Status.ARCHIVED)),
     }
     return render(request, "web/appeal_detail.html", context)
