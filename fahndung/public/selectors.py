@@ -2,7 +2,11 @@
 
 Public surface:
 - ``PUBLIC_STATUSES`` / ``CLOSED_STATUSES``
-- ``public_appeal_list(*, kind=None) -> QuerySet[Appeal]``   published appeals, newest first.
+- ``public_appeal_list(*, kind=None, region=None, date_from=None, date_to=None) -> QuerySet[Appeal]``
+  published appeals, newest first; region = district, dates = publication day (Europe/Berlin).
+- ``public_regions() -> list[str]``   districts of the published appeals (filter options).
+- ``public_search(appeals, query) -> list[Appeal]``   full text over the published texts only
+  (presenters.public_texts: an unpublished name or the internal title never matches).
 - ``public_appeal_get(*, slug) -> PublicAppeal``   published → full page; closed/archived →
   ``closed=True`` (the page shows only the neutral notice); anything else → NotFound.
 - ``public_page_state(*, slug) -> PageState | None``   one indexed query (status, updated_at,
@@ -22,7 +26,7 @@ Public surface:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from django.conf import settings
@@ -43,6 +47,7 @@ from fahndung.appeals.selectors import (
     order_allows_showing,
     output_problems,
 )
+from fahndung.appeals.textnorm import normalise
 from fahndung.core import clock
 from fahndung.core.errors import NotFound
 from fahndung.public import presenters
@@ -73,7 +78,8 @@ class PageState:
         return (self.status in PUBLIC_STATUSES and self.showable) or self.status in CLOSED_STATUSES
 
 
-def public_appeal_list(*, kind: str | None = None) -> QuerySet[Appeal]:
+def public_appeal_list(*, kind: str | None = None, region: str | None = None,
+                       date_from: date | None = None, date_to: date | None = None) -> QuerySet[Appeal]:
     qs = (
         Appeal.objects.filter(appeal_showable_q())
         .select_related("order")
@@ -82,7 +88,31 @@ def public_appeal_list(*, kind: str | None = None) -> QuerySet[Appeal]:
     )
     if kind and kind in Kind.values:
         qs = qs.filter(kind=kind)
+    if region:
+        qs = qs.filter(district=region)
+    if date_from:
+        qs = qs.filter(published_at__date__gte=date_from)
+    if date_to:
+        qs = qs.filter(published_at__date__lte=date_to)
     return qs
+
+
+def public_regions() -> list[str]:
+    rows = Appeal.objects.filter(appeal_showable_q()).exclude(district="").values_list("district", flat=True)
+    return sorted(set(rows), key=str.casefold)
+
+
+def public_search(appeals: Any, query: str) -> list[Appeal]:
+    words = [w for w in normalise(query).split() if w]
+    if not words:
+        return list(appeals)
+    found = []
+    for appeal in appeals:
+        texts = presenters.public_texts(appeal)
+        haystack = normalise(" ".join([*texts["page"], *texts["card"]]))
+        if all(w in haystack for w in words):
+            found.append(appeal)
+    return found
 
 
 def public_appeal_get(*, slug: str) -> PublicAppeal:

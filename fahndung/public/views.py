@@ -11,7 +11,9 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
@@ -210,22 +212,52 @@ def _render_detail(request: HttpRequest, found: selectors.PublicAppeal, lang: st
     return render_to_string("public/detail.html", context)
 
 
-def _list_query(request: HttpRequest) -> tuple[str, str]:
-    kind = request.GET.get("kind", "")
-    kind = kind if kind in Kind.values else ""
+@dataclass(frozen=True)
+class _ListQuery:
+    kind: str = ""
+    region: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+    q: str = ""
+    page: str = "1"
+
+    def params(self) -> dict[str, str]:
+        """The filters as GET parameters (for the pagination links), without the page."""
+        raw = {"q": self.q, "kind": self.kind, "region": self.region,
+               "from": self.date_from.isoformat() if self.date_from else "",
+               "to": self.date_to.isoformat() if self.date_to else ""}
+        return {k: v for k, v in raw.items() if v}
+
+
+def _day(value: str) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+def _list_query(request: HttpRequest) -> _ListQuery:
     # Normalised so arbitrary query strings cannot fill the cache with variants.
+    kind = request.GET.get("kind", "")
+    region = request.GET.get("region", "")
     try:
         page_number = str(min(max(int(request.GET.get("page", "1")), 1), 10_000))
     except ValueError:
         page_number = "1"
-    return kind, page_number
+    return _ListQuery(
+        kind=kind if kind in Kind.values else "",
+        region=region if region in selectors.public_regions() else "",
+        date_from=_day(request.GET.get("from", "")), date_to=_day(request.GET.get("to", "")),
+        q=" ".join(request.GET.get("q", "").split())[:100], page=page_number,
+    )
 
 
 def _list_version(request: HttpRequest) -> _Version:
     lang = _language(request)
-    kind, page_number = _list_query(request)
+    query = _list_query(request)
+    request.public_list_query = query
     state = selectors.public_list_state()
-    key = list_cache_key(name="list", lang=lang, state=state, extra=f"{kind}|{page_number}")
+    key = list_cache_key(name="list", lang=lang, state=state, extra=f"{sorted(query.params().items())}|{query.page}")
     return _Version(lang=lang, key=key)
 
 
@@ -233,34 +265,46 @@ def _list_version(request: HttpRequest) -> _Version:
 @_conditional(_list_version)
 def appeal_list(request: HttpRequest) -> HttpResponse:
     lang, key = request.public_version.lang, request.public_version.key
-    kind, page_number = _list_query(request)
-    html = cache.get(key)
+    query = getattr(request, "public_list_query", None) or _list_query(request)
+    # Free-text searches are not cached: every visitor's words would be a new entry.
+    html = None if query.q else cache.get(key)
     if html is None:
         with translation.override(lang):
-            html = _render_list(request, lang, kind, page_number)
-        list_cache_set(key=key, html=html)
+            html = _render_list(request, lang, query)
+        if not query.q:
+            list_cache_set(key=key, html=html)
     return _cache_headers(HttpResponse(html), lang=lang)
 
 
-def _render_list(request: HttpRequest, lang: str, kind: str, page_number: str) -> str:
-    paginator = Paginator(selectors.public_appeal_list(kind=kind or None), conf.PUBLIC_PAGE_SIZE)
-    page = paginator.get_page(page_number)
-    cards = [
-        {
-            "appeal": a,
-            "headline": presenters.headline(a.kind),
-            "heading": presenters.appeal_heading(a),
-            "witness_line": presenters.witness_notice_short() if a.kind == Kind.WITNESS else "",
-            "is_dangerous": a.is_dangerous,
-            "warning": presenters.danger_notice_short(),
-        }
-        for a in page.object_list
-        if not output_withheld(appeal=a, texts=presenters.public_texts(a))
-    ]
+def _card(appeal) -> dict:
+    shared = selectors.public_shared_images(appeal=appeal)
+    return {
+        "appeal": appeal,
+        "headline": presenters.headline(appeal.kind),
+        "heading": presenters.appeal_heading(appeal),
+        "witness_line": presenters.witness_notice_short() if appeal.kind == Kind.WITNESS else "",
+        "is_dangerous": appeal.is_dangerous,
+        "warning": presenters.danger_notice_short(),
+        "thumb": shared[0] if shared else None,
+    }
+
+
+def _render_list(request: HttpRequest, lang: str, query: _ListQuery) -> str:
+    appeals = selectors.public_appeal_list(kind=query.kind or None, region=query.region or None,
+                                           date_from=query.date_from, date_to=query.date_to)
+    if query.q:
+        appeals = selectors.public_search(appeals, query.q)
+    paginator = Paginator(appeals, conf.PUBLIC_PAGE_SIZE)
+    page = paginator.get_page(query.page)
+    cards = [_card(a) for a in page.object_list
+             if not output_withheld(appeal=a, texts=presenters.public_texts(a))]
+    params = query.params()
+    if lang != settings.LANGUAGE_CODE:
+        params["lang"] = lang
     context = _base_context(lang, request.path)
-    kinds = presenters.kind_labels()
     context.update({
-        "cards": cards, "page": page, "kind": kind, "kinds": kinds,
+        "cards": cards, "page": page, "query": query, "kind": query.kind, "kinds": presenters.kind_labels(),
+        "regions": selectors.public_regions(), "filter_query": urlencode(params),
         "canonical_url": f"{settings.PUBLIC_BASE_URL}/fahndung/",
         "og_title": settings.FAHNDUNG_ORG_NAME,
         "og_description": translation.gettext("Aktuelle Öffentlichkeitsfahndungen der Polizei"),
