@@ -33,7 +33,8 @@ from rest_framework.authtoken.models import Token
 
 from fahndung.accounts.roles import roles_of
 from fahndung.core.audit import audit_record
-from fahndung.core.errors import Conflict, PermissionDenied, ValidationFailed
+from fahndung.core.errors import Conflict, PermissionDenied, ServiceUnavailable, ValidationFailed
+from fahndung.core.ratelimit import CACHE_ERRORS
 
 # Several officers share one office address (NAT); the per-client budget is therefore a
 # multiple of the per-account budget so one mistyping colleague cannot lock out a floor.
@@ -41,6 +42,11 @@ CLIENT_BUDGET_FACTOR = 4
 LOCKOUT_MESSAGE = (
     "Zu viele fehlgeschlagene Anmeldeversuche. Die Anmeldung ist vorübergehend gesperrt – "
     "bitte in {minutes} Minuten erneut versuchen oder die Administration verständigen."
+)
+
+UNAVAILABLE_MESSAGE = (
+    "Die Anmeldung ist derzeit nicht möglich, weil der Sperrzähler nicht erreichbar ist. "
+    "Bitte in einigen Minuten erneut versuchen oder die Administration verständigen."
 )
 
 
@@ -84,7 +90,13 @@ def login_is_locked(*, username: str, client_key: str) -> bool:
 
 
 def login_throttle_check(*, username: str, client_key: str) -> None:
-    if login_is_locked(username=username, client_key=client_key):
+    """Raises PermissionDenied when locked out; ServiceUnavailable when the shared cache that
+    holds the counters is down (fail closed: an unchecked lockout would allow guessing)."""
+    try:
+        locked = login_is_locked(username=username, client_key=client_key)
+    except CACHE_ERRORS:
+        raise ServiceUnavailable(UNAVAILABLE_MESSAGE) from None
+    if locked:
         minutes = max(1, round(_lockout_seconds() / 60))
         raise PermissionDenied(LOCKOUT_MESSAGE.format(minutes=minutes), code="locked_out")
 

@@ -31,7 +31,7 @@ from fahndung.accounts import services
 from fahndung.accounts.decorators import otp_verified, staff_required
 from fahndung.accounts.forms import LoginForm, OtpForm
 from fahndung.accounts.selectors import staff_summary
-from fahndung.core.errors import ApplicationError, PermissionDenied
+from fahndung.core.errors import ApplicationError, PermissionDenied, ServiceUnavailable
 
 GENERIC_LOGIN_ERROR = gettext_lazy("Anmeldung fehlgeschlagen: Benutzername oder Passwort ist falsch.")
 PENDING_DEVICE_KEY = "accounts:pending_totp_device"
@@ -72,6 +72,9 @@ def login_view(request: HttpRequest) -> HttpResponse:
         except PermissionDenied as exc:
             form.add_error(None, exc.message)
             status = 429
+        except ServiceUnavailable as exc:
+            form.add_error(None, exc.message)
+            status = 503
         else:
             user = authenticate(request, username=username, password=form.cleaned_data["password"])
             if user is None:
@@ -110,6 +113,9 @@ def otp_view(request: HttpRequest) -> HttpResponse:
         except PermissionDenied as exc:
             form.add_error(None, exc.message)
             status = 429
+        except ServiceUnavailable as exc:
+            form.add_error(None, exc.message)
+            status = 503
         else:
             device = match_token(user, form.cleaned_data["token"])
             if device is None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import ipaddress
+import logging
 import secrets
 from collections.abc import Mapping
 from functools import lru_cache
@@ -24,16 +25,31 @@ from django.conf import settings
 from django.core.cache import cache
 
 from fahndung.core import clock
+from fahndung.core.ratelimit import CACHE_ERRORS
+
+logger = logging.getLogger(__name__)
 
 _SCRUBBED = ("REMOTE_ADDR", "HTTP_X_FORWARDED_FOR", "HTTP_X_REAL_IP", "HTTP_USER_AGENT", "HTTP_FORWARDED")
 
 
+# Per-process fallback when the shared cache is down: random, never stored, one per day –
+# as private as the shared key; only rate limits (then per process anyway) see the difference.
+_local_keys: dict[str, str] = {}
+
+
 def _daily_key() -> bytes:
     name = f"client-key:{clock.now():%Y-%m-%d}"
-    key = cache.get(name)
-    if key is None:
-        cache.add(name, secrets.token_hex(32), timeout=2 * 86400)
+    try:
         key = cache.get(name)
+        if key is None:
+            cache.add(name, secrets.token_hex(32), timeout=2 * 86400)
+            key = cache.get(name)
+    except CACHE_ERRORS as exc:
+        logger.warning("client key: shared cache unreachable (%s), using a process-local key", type(exc).__name__)
+        if name not in _local_keys:
+            _local_keys.clear()
+            _local_keys[name] = secrets.token_hex(32)
+        key = _local_keys[name]
     return str(key).encode()
 
 

@@ -18,6 +18,7 @@ press office, which may see the appeal, gets PermissionDenied for content.
 
 from __future__ import annotations
 
+import contextlib
 from collections import OrderedDict
 from datetime import date, timedelta
 from typing import Any
@@ -32,6 +33,7 @@ from fahndung.appeals.models import Appeal
 from fahndung.appeals.selectors import appeal_case_team_q, appeal_get, appeal_is_case_team_member
 from fahndung.core import clock
 from fahndung.core.errors import NotFound, PermissionDenied
+from fahndung.core.ratelimit import CACHE_ERRORS
 from fahndung.tips.choices import Channel, OutboxStatus, TipState
 from fahndung.tips.models import OutboxMessage, Tip, TipMessage, TipRead
 
@@ -47,11 +49,16 @@ def public_appeal_id(*, slug: str) -> int:
     """Id of a published appeal. Cached briefly: during a surge every tip would otherwise
     pay this query; a tip arriving seconds after closing is still stored for the team."""
     key = public_appeal_id_cache_key(slug)
-    cached = cache.get(key)
+    try:
+        cached = cache.get(key)
+    except CACHE_ERRORS:  # shared cache down: the database answers, the tip is not lost
+        cached, key = None, None
     if cached is None:
         row = Appeal.objects.filter(slug=str(slug)[:32], status=Status.PUBLISHED).values_list("pk", flat=True).first()
         cached = int(row) if row is not None else 0
-        cache.set(key, cached, timeout=30 if cached else 5)
+        if key is not None:
+            with contextlib.suppress(*CACHE_ERRORS):
+                cache.set(key, cached, timeout=30 if cached else 5)
     if not cached:
         raise NotFound("Fahndung nicht gefunden oder nicht mehr aktiv.")
     return int(cached)
