@@ -47,9 +47,11 @@ def _next_url(request: HttpRequest) -> str:
 
 
 def _with_retry_after(response: HttpResponse) -> HttpResponse:
-    """A locked-out login (429) says when to try again: at most the lockout period."""
+    """A locked-out login (429) says when to try again: at most the lockout period; 503 a minute."""
     if response.status_code == 429:
         response["Retry-After"] = str(int(getattr(settings, "FAHNDUNG_LOGIN_LOCKOUT_SECONDS", 900)))
+    elif response.status_code == 503:  # lockout counters unreachable: try again shortly
+        response["Retry-After"] = "60"
     return response
 
 

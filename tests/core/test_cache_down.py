@@ -41,5 +41,5 @@ def test_public_pages_and_tips_work_without_the_cache(cache_down, api_client, pu
 def test_staff_login_answers_503_not_500(cache_down, investigator):
     client = Client(enforce_csrf_checks=False)
     response = client.post("/accounts/login/", {"username": investigator.username, "password": "falsch"})
-    assert response.status_code == 503
+    assert response.status_code == 503 and response["Retry-After"] == "60"
     assert "Anmeldung ist derzeit nicht möglich" in response.content.decode()
