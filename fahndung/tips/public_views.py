@@ -99,7 +99,10 @@ def tip_form(request: HttpRequest, slug: str) -> HttpResponse:
             appeal = selectors.public_appeal(slug=slug)
             return _render(request, "tips/public_form_page.html",
                            {"appeal": appeal, "error": exc, "values": values}, status=exc.status, lang=lang)
-        return _render(request, "tips/public_thanks.html", {"receipt": receipt}, status=201, lang=lang)
+        count, size = selectors.tip_attachments_received(tip_id=receipt.tip_id)
+        return _render(request, "tips/public_thanks.html",
+                       {"receipt": receipt, "attachment_count": count, "attachment_bytes": size},
+                       status=201, lang=lang)
     except NotFound:
         return _render(request, "tips/public_not_found.html", {}, status=404, lang=lang)
     except DatabaseError:

@@ -25,7 +25,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
 from fahndung.appeals.choices import Status
@@ -35,7 +35,7 @@ from fahndung.core import clock
 from fahndung.core.errors import NotFound, PermissionDenied
 from fahndung.core.ratelimit import CACHE_ERRORS
 from fahndung.tips.choices import Channel, OutboxStatus, TipState
-from fahndung.tips.models import OutboxMessage, Tip, TipMessage, TipRead
+from fahndung.tips.models import OutboxMessage, Tip, TipAttachment, TipMessage, TipRead
 
 _ENCRYPTED = ("secret_pending", "content", "observed_place", "contact_name", "contact_phone", "contact_email",
               "source_detail", "replay_secret")
@@ -216,3 +216,10 @@ def intake_metrics(*, now: Any = None) -> dict[str, Any]:
         "outbox_failed": OutboxMessage.objects.filter(status=OutboxStatus.FAILED).count(),
         "outbox_oldest_pending_seconds": max(0.0, (now - oldest).total_seconds()) if oldest else 0.0,
     }
+
+
+def tip_attachments_received(*, tip_id: int) -> tuple[int, int]:
+    """(count, total bytes) of the files stored with a tip – for the tipster's receipt, which
+    confirms what arrived without showing any of it."""
+    agg = TipAttachment.objects.filter(tip_id=tip_id).aggregate(n=Count("id"), size=Sum("blob__size_bytes"))
+    return agg["n"] or 0, agg["size"] or 0
