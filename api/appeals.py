@@ -30,6 +30,7 @@ from fahndung.appeals.choices import (
     LegalBasis,
     Status,
 )
+from fahndung.appeals.links import appeal_public_url
 from fahndung.appeals.models import Appeal, Person
 from fahndung.appeals.rules import check_publishable
 
@@ -113,10 +114,8 @@ class AppealOutputSerializer(api_fields.ModelSerializer):
         return check_publishable(obj) if obj.status == Appeal.Status.APPROVED else {}
 
     def get_public_url(self, obj: Appeal) -> str | None:
-        from django.conf import settings
-
         if obj.status in (Appeal.Status.PUBLISHED, Appeal.Status.CLOSED):
-            return f"{settings.PUBLIC_BASE_URL}/fahndung/{obj.slug}/"
+            return appeal_public_url(obj)
         return None
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.urls import path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -32,6 +31,7 @@ from rest_framework.views import APIView
 from api import fields as api_fields
 from api.schema import errors
 from fahndung.appeals.choices import Kind, PersonRole
+from fahndung.appeals.links import appeal_hotline, appeal_public_url
 from fahndung.appeals.models import Appeal
 from fahndung.core.errors import NotFound
 from fahndung.public import presenters, selectors
@@ -39,7 +39,7 @@ from fahndung.public.services import output_withheld
 
 
 def canonical_url(appeal: Appeal) -> str:
-    return f"{settings.PUBLIC_BASE_URL}/fahndung/{appeal.slug}/"
+    return appeal_public_url(appeal)
 
 
 class PublicPersonSerializer(serializers.Serializer):  # OpenAPI only: shape of get_persons() items
@@ -118,7 +118,7 @@ class PublicAppealSerializer(serializers.Serializer):
         return presenters.reward_text(obj)
 
     def get_hotline(self, obj: Appeal) -> str:
-        return obj.hotline or settings.FAHNDUNG_DEFAULT_HOTLINE
+        return appeal_hotline(obj)
 
     def get_url(self, obj: Appeal) -> str:
         return canonical_url(obj)

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.utils import translation
 
 from fahndung.appeals.choices import Kind, Status
+from fahndung.appeals.links import appeal_hotline, appeal_public_url
 from fahndung.appeals.models import Appeal
 from fahndung.appeals.selectors import OutputBlocked, appeal_get, output_require
 from fahndung.core.audit import audit_record
@@ -57,10 +58,10 @@ def poster_data_for_appeal(*, appeal: Appeal, page_size: str = "a4") -> PosterDa
                 details.append((label, field.value))
         return PosterData(
             headline=presenters.headline(appeal.kind),
-            url=f"{settings.PUBLIC_BASE_URL}/fahndung/{appeal.slug}/",
+            url=appeal_public_url(appeal),
             org_name=settings.FAHNDUNG_ORG_NAME,
             case_reference=appeal.file_number_police,
-            hotline=appeal.hotline or settings.FAHNDUNG_DEFAULT_HOTLINE,
+            hotline=appeal_hotline(appeal),
             subject=presenters.appeal_heading(appeal),
             call_110=presenters.call_to_action(appeal.kind),
             facts=appeal.public_facts,

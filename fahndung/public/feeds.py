@@ -13,6 +13,7 @@ from django.contrib.syndication.views import Feed
 from django.utils.feedgenerator import Enclosure, Rss201rev2Feed
 from django.utils.translation import gettext as _
 
+from fahndung.appeals.links import appeal_public_url
 from fahndung.appeals.models import Appeal
 from fahndung.public import presenters, selectors
 from fahndung.public.services import output_withheld
@@ -59,7 +60,7 @@ class ActiveAppealsFeed(Feed):
                 for img in selectors.public_shared_images(appeal=item)]
 
     def item_link(self, item: Appeal) -> str:
-        return f"{settings.PUBLIC_BASE_URL}/fahndung/{item.slug}/"
+        return appeal_public_url(item)
 
     def item_guid(self, item: Appeal) -> str:
         return self.item_link(item)

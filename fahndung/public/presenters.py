@@ -36,6 +36,7 @@ from fahndung.appeals.choices import (
     CloseReason,
     Kind,
 )
+from fahndung.appeals.links import appeal_hotline
 from fahndung.appeals.selectors import output_justified
 
 # The German originals live in appeals.choices; these markers put them into our catalogue.
@@ -327,7 +328,7 @@ def page_texts(appeal: Any, persons: list[dict[str, Any]], images: list[Any]) ->
     reward = reward_text(appeal)
     if reward:
         texts += [reward, appeal.reward_conditions or ""]
-    texts += [call_to_action(appeal.kind), appeal.hotline or ""]
+    texts += [call_to_action(appeal.kind), appeal_hotline(appeal)]  # as the page shows it
     return [t for t in texts if t]
 
 

@@ -26,6 +26,7 @@ from django.utils.http import http_date
 from django.views.decorators.http import condition, require_safe
 
 from fahndung.appeals.choices import Kind
+from fahndung.appeals.links import appeal_hotline, appeal_public_url
 from fahndung.core.errors import NotFound
 from fahndung.public import conf, presenters, selectors
 from fahndung.public.services import (
@@ -175,7 +176,7 @@ def appeal_detail(request: HttpRequest, slug: str) -> HttpResponse:
 def _render_detail(request: HttpRequest, found: selectors.PublicAppeal, lang: str) -> str:
     appeal = found.appeal
     context = _base_context(lang, request.path)
-    canonical = f"{settings.PUBLIC_BASE_URL}/fahndung/{appeal.slug}/"
+    canonical = appeal_public_url(appeal)
     context.update({"appeal": appeal, "canonical_url": canonical})
     if found.closed:
         notice = presenters.closed_notice(appeal)
@@ -199,7 +200,7 @@ def _render_detail(request: HttpRequest, found: selectors.PublicAppeal, lang: st
         "time_text": presenters.appeal_time_text(appeal),
         "place_text": presenters.place_text(appeal),
         "reward_text": presenters.reward_text(appeal),
-        "hotline": appeal.hotline or settings.FAHNDUNG_DEFAULT_HOTLINE,
+        "hotline": appeal_hotline(appeal),
         "show_offence": appeal.kind not in (Kind.MISSING, Kind.UNKNOWN_DEAD),
         "tip_form_marker": TIP_FORM_MARKER,
         "page_title": presenters.appeal_title(appeal),

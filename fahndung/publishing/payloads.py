@@ -5,6 +5,7 @@ Public surface: payload_for(publication) -> Payload, PLATFORM_RENDITION.
 
 from __future__ import annotations
 
+from fahndung.appeals.links import appeal_public_url
 from fahndung.publishing.adapters.base import MediaItem, Payload
 from fahndung.publishing.models import Publication
 
@@ -38,8 +39,6 @@ def _media(publication: Publication) -> tuple[MediaItem, ...]:
 
 
 def payload_for(publication: Publication) -> Payload:
-    from fahndung.publishing.posts.build import appeal_url
-
-    return Payload(text=publication.text, link=appeal_url(publication.appeal),
+    return Payload(text=publication.text, link=appeal_public_url(publication.appeal),
                    idempotency_key=publication.idempotency_key, media=_media(publication),
                    created_at=publication.created_at)

@@ -34,6 +34,7 @@ from django.db import transaction
 
 from fahndung.accounts.roles import ADMIN, PRESS_OFFICE, roles_of
 from fahndung.appeals.choices import Status as AppealStatus
+from fahndung.appeals.links import appeal_public_url
 from fahndung.appeals.selectors import appeal_get, output_justified
 from fahndung.appeals.services import appeal_content_changed
 from fahndung.core import clock
@@ -138,7 +139,7 @@ def publications_create_for_appeal(*, appeal: Any, actor: Any, texts: dict[str, 
     now = clock.now()
     to_enqueue: list[int] = []
     for platform, key, label, manual in targets:
-        text = build.appeal_url(appeal) if platform == "website" else texts[_variant_platform(platform)]
+        text = appeal_public_url(appeal) if platform == "website" else texts[_variant_platform(platform)]
         publication, created = Publication.objects.select_for_update(no_key=True).get_or_create(
             appeal=appeal, account=key,
             defaults={

@@ -27,6 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from fahndung.accounts.decorators import staff_required
 from fahndung.accounts.roles import ADMIN, PRESS_OFFICE, roles_of
+from fahndung.appeals.links import appeal_public_url
 from fahndung.appeals.selectors import appeal_get
 from fahndung.core.errors import ApplicationError
 from fahndung.publishing import conf, selectors, services, services_health
@@ -85,7 +86,7 @@ def appeal_page(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "publishing/appeal.html", {
         "appeal": appeal, "rows": rows, "publications": publications, "is_press": is_press,
         "editable": appeal.status in ("draft", "submitted", "changes_requested", "approved"),
-        "media_block_reason": build.media_block_reason(appeal), "appeal_url": build.appeal_url(appeal),
+        "media_block_reason": build.media_block_reason(appeal), "appeal_url": appeal_public_url(appeal),
         "accounts": conf.accounts_from_env(),
     })
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 
 from fahndung.accounts.roles import (
@@ -15,6 +14,7 @@ from fahndung.accounts.roles import (
 )
 from fahndung.appeals import plausibility, rules
 from fahndung.appeals.choices import PersonRole, Status
+from fahndung.appeals.links import appeal_hotline
 from fahndung.appeals.models import (
     Appeal,
     Participation,
@@ -86,8 +86,7 @@ def appeal_create(
         raise ValidationFailed("Unbekannte Felder.", fields={k: ["Unbekanntes Feld."] for k in sorted(unknown)})
     with transaction.atomic():
         appeal = Appeal(unit_id=unit_id, owner=actor, **{k: v for k, v in data.items() if k not in {"unit", "owner"}})
-        if not appeal.hotline:
-            appeal.hotline = settings.FAHNDUNG_DEFAULT_HOTLINE
+        appeal.hotline = appeal_hotline(appeal)
         _check_fields(appeal)
         appeal.save()
         _apply_persons(appeal, persons or [])

@@ -1,7 +1,6 @@
 """Assemble per-platform post texts from an appeal.
 
 Public surface:
-  appeal_url(appeal) -> str                    canonical page: PUBLIC_BASE_URL/fahndung/<slug>/
   generate(appeal, platform, *, limit=None) -> str
   description_items(appeal) -> list[str]       short description of a missing person
   fixed_elements(appeal) -> list[str]          texts every variant must contain
@@ -23,6 +22,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from fahndung.appeals.choices import DANGER_NOTICE, HEADLINES, WITNESS_NOTICE, Kind, PersonRole
+from fahndung.appeals.links import appeal_hotline, appeal_public_url
 from fahndung.appeals.selectors import output_problems
 from fahndung.publishing.posts import counting
 from fahndung.publishing.posts.templates import (
@@ -39,10 +39,6 @@ from fahndung.publishing.posts.templates import (
 
 SHORT_PLATFORMS = ("x", "bluesky", "mastodon")
 TEXT_PLATFORMS = ("x", "mastodon", "bluesky", "facebook", "instagram", "linkedin", "whatsapp", "press")
-
-
-def appeal_url(appeal) -> str:
-    return f"{settings.PUBLIC_BASE_URL}/fahndung/{appeal.slug}/"
 
 
 def hashtags(appeal) -> list[str]:
@@ -142,7 +138,7 @@ def _description(items: list[str]) -> str:
 
 
 def _footer(appeal) -> str:
-    return FOOTER.format(hotline=appeal.hotline or settings.FAHNDUNG_DEFAULT_HOTLINE, url=appeal_url(appeal))
+    return FOOTER.format(hotline=appeal_hotline(appeal), url=appeal_public_url(appeal))
 
 
 def _reward(appeal) -> str:
@@ -159,7 +155,7 @@ def fixed_elements(appeal) -> list[str]:
     if appeal.kind == Kind.WITNESS:
         fixed.append(WITNESS_NOTICE)
     fixed.append("Hinweise bitte nicht in die Kommentare")
-    fixed.append(appeal_url(appeal))
+    fixed.append(appeal_public_url(appeal))
     return fixed
 
 
@@ -195,7 +191,7 @@ def _short_post(appeal, platform: str, limit: int, notices: list[str], descripti
              "offence": None, "form": "summary"}
 
     def compose() -> str:
-        footer = _footer(appeal) if state["hotline"] else FOOTER_SHORT.format(url=appeal_url(appeal))
+        footer = _footer(appeal) if state["hotline"] else FOOTER_SHORT.format(url=appeal_public_url(appeal))
         summary = _summary(appeal, form=state["form"], place=state["place"], date=state["date"],
                            offence=state["offence"]) if state["form"] else ""
         parts = [*danger, summary, *rest, _description(state["items"]), footer, " ".join(state["tags"])]
