@@ -28,7 +28,12 @@ from django.core.files.storage import default_storage
 from django.db.models import Count, Max, QuerySet
 from django.utils.translation import gettext
 
-from fahndung.accounts.roles import PRESS_OFFICE, PROSECUTOR_LIAISON, has_role
+from fahndung.accounts.roles import (
+    PRESS_OFFICE,
+    PROSECUTOR_LIAISON,
+    has_role,
+    has_role_or_superuser,
+)
 from fahndung.appeals.choices import Status
 from fahndung.appeals.selectors import (
     appeal_can_edit,
@@ -162,7 +167,7 @@ def user_can_view_original(*, user: Any, analysis: PhotoAnalysis) -> bool:
 
 
 def user_can_review(*, user: Any, appeal: Any) -> bool:
-    return has_role(user, PRESS_OFFICE) or bool(getattr(user, "is_superuser", False))
+    return has_role_or_superuser(user, PRESS_OFFICE)
 
 
 def appeal_photo_rows(*, user: Any, appeal: Any) -> list[PhotoRow]:

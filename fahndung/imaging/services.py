@@ -33,7 +33,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils.translation import gettext_noop
 
-from fahndung.accounts.roles import PRESS_OFFICE, has_role
+from fahndung.accounts.roles import PRESS_OFFICE, has_role, has_role_or_superuser
 from fahndung.appeals.choices import Kind
 from fahndung.appeals.selectors import appeal_can_edit, photo_get
 from fahndung.appeals.services import appeal_content_changed, appeal_output_changed
@@ -275,7 +275,7 @@ def subject_set(
 # --- review ---------------------------------------------------------------------------
 
 def _require_press(actor: Any) -> None:
-    if not (has_role(actor, PRESS_OFFICE) or getattr(actor, "is_superuser", False)):
+    if not has_role_or_superuser(actor, PRESS_OFFICE):
         raise PermissionDenied("Nur die Pressestelle darf Fotos freigeben oder ablehnen.")
 
 

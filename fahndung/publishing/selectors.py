@@ -24,7 +24,7 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
-from fahndung.accounts.roles import ADMIN, PRESS_OFFICE, roles_of
+from fahndung.accounts.roles import ADMIN, PRESS_OFFICE, has_role_or_superuser
 from fahndung.appeals.selectors import appeal_list
 from fahndung.core.errors import NotFound
 from fahndung.publishing.models import (
@@ -77,7 +77,7 @@ def publication_attempts(*, publication: Publication) -> QuerySet[PublicationAtt
 
 
 def manual_tasks_open(*, user: Any) -> QuerySet[ManualPublishTask]:
-    if not (getattr(user, "is_superuser", False) or roles_of(user) & {PRESS_OFFICE, ADMIN}):
+    if not has_role_or_superuser(user, PRESS_OFFICE, ADMIN):
         return ManualPublishTask.objects.none()
     # Removals by hand are lifecycle's ManualTakedownTasks (dashboard /staff/takedowns/).
     return (ManualPublishTask.objects.filter(status=ManualPublishTask.Status.OPEN, kind=ManualPublishTask.Kind.PUBLISH)

@@ -32,7 +32,7 @@ from typing import Any
 
 from django.db import transaction
 
-from fahndung.accounts.roles import ADMIN, PRESS_OFFICE, roles_of
+from fahndung.accounts.roles import ADMIN, PRESS_OFFICE, has_role_or_superuser
 from fahndung.appeals.choices import Status as AppealStatus
 from fahndung.appeals.links import appeal_public_url
 from fahndung.appeals.selectors import appeal_get, output_justified
@@ -83,7 +83,7 @@ def _user(actor: Any) -> Any:
 
 
 def _require_press(actor: Any, message: str) -> None:
-    if not (getattr(actor, "is_superuser", False) or roles_of(actor) & {PRESS_OFFICE}):
+    if not has_role_or_superuser(actor, PRESS_OFFICE):
         raise PermissionDenied(message)
 
 
@@ -227,7 +227,7 @@ def _publish_tasks_cancel(publication: Publication, *, actor: Any, note: str) ->
 
 def publication_mark_withdrawn_manually(*, publication_id: int, actor: Any, note: str) -> Publication:
     """A person confirms the post is gone (manual channels, or API delete impossible)."""
-    if not (getattr(actor, "is_superuser", False) or roles_of(actor) & {PRESS_OFFICE, ADMIN}):
+    if not has_role_or_superuser(actor, PRESS_OFFICE, ADMIN):
         raise PermissionDenied("Nur die Pressestelle kann eine manuelle Löschung bestätigen.")
     if not (note or "").strip():
         raise ValidationFailed("Bitte kurz notieren, wie die Löschung geprüft wurde.", fields={"note": ["Pflichtfeld."]})

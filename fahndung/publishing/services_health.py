@@ -26,7 +26,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 
-from fahndung.accounts.roles import ADMIN, PRESS_OFFICE, roles_of
+from fahndung.accounts.roles import ADMIN, PRESS_OFFICE, has_role_or_superuser
 from fahndung.accounts.selectors import emails_with_role
 from fahndung.core import clock
 from fahndung.core.audit import audit_record
@@ -112,7 +112,7 @@ def account_health_ok(*, account: str) -> None:
 
 def account_health_reset(*, actor: Any, account: str) -> None:
     """Staff reconnected the account (new token/version): try the API again."""
-    if not (getattr(actor, "is_superuser", False) or roles_of(actor) & {PRESS_OFFICE, ADMIN}):
+    if not has_role_or_superuser(actor, PRESS_OFFICE, ADMIN):
         raise PermissionDenied("Nur Pressestelle oder Administration können Konten zurücksetzen.")
     with transaction.atomic():
         health = AccountHealth.objects.select_for_update().filter(account=account).first()

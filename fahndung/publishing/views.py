@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from fahndung.accounts.decorators import staff_required
-from fahndung.accounts.roles import ADMIN, PRESS_OFFICE, roles_of
+from fahndung.accounts.roles import ADMIN, PRESS_OFFICE, has_role_or_superuser
 from fahndung.appeals.links import appeal_public_url
 from fahndung.appeals.selectors import appeal_get
 from fahndung.core.errors import ApplicationError
@@ -54,7 +54,7 @@ def _mastodon_limit() -> int | None:
 @staff_required
 def index(request: HttpRequest) -> HttpResponse:
     """Overview: every appeal with posts the user may see and where its posts stand."""
-    is_press = bool(roles_of(request.user) & {PRESS_OFFICE, ADMIN}) or request.user.is_superuser
+    is_press = has_role_or_superuser(request.user, PRESS_OFFICE, ADMIN)
     return render(request, "publishing/index.html", {
         "rows": selectors.publication_overview(user=request.user), "is_press": is_press,
         "open_tasks": selectors.manual_tasks_open(user=request.user).count(),
@@ -66,7 +66,7 @@ def index(request: HttpRequest) -> HttpResponse:
 @_errors
 def appeal_page(request: HttpRequest, pk: int) -> HttpResponse:
     appeal = appeal_get(user=request.user, pk=pk)
-    is_press = bool(roles_of(request.user) & {PRESS_OFFICE}) or request.user.is_superuser
+    is_press = has_role_or_superuser(request.user, PRESS_OFFICE)
     variants = list(selectors.post_variants_for_appeal(appeal=appeal))
     if not variants and appeal.status not in ("closed", "archived"):
         variants = services.post_variants_ensure(appeal=appeal)
@@ -178,7 +178,7 @@ def count_json(request: HttpRequest) -> JsonResponse:
 @staff_required
 def accounts_health(request: HttpRequest) -> HttpResponse:
     rows = selectors.account_health_overview()
-    may_reset = request.user.is_superuser or bool(roles_of(request.user) & {PRESS_OFFICE, ADMIN})
+    may_reset = has_role_or_superuser(request.user, PRESS_OFFICE, ADMIN)
     return render(request, "publishing/accounts.html", {
         "rows": rows, "may_reset": may_reset,
         "explanations": {r.account: services_health.explanation(r.status) for r in rows},

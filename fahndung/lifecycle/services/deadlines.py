@@ -27,7 +27,13 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from fahndung.accounts.roles import ADMIN, PRESS_OFFICE, PROSECUTOR_LIAISON, roles_of
+from fahndung.accounts.roles import (
+    ADMIN,
+    PRESS_OFFICE,
+    PROSECUTOR_LIAISON,
+    has_role_or_superuser,
+    roles_of,
+)
 from fahndung.appeals.choices import CloseReason, Kind, Status
 from fahndung.appeals.models import Appeal, LegalOrder
 from fahndung.appeals.rules import max_expiry_days, order_lapsed
@@ -183,7 +189,7 @@ def extension_request(*, actor: Any, appeal_id: int, expires_at: datetime | None
 
 
 def extension_decide(*, actor: Any, request_id: int, approve: bool, note: str = "") -> ExtensionRequest:
-    if not (actor.is_superuser or roles_of(actor) & {PRESS_OFFICE}):
+    if not has_role_or_superuser(actor, PRESS_OFFICE):
         raise PermissionDenied("Nur die Pressestelle entscheidet über Verlängerungen.")
     with transaction.atomic():
         request = ExtensionRequest.objects.select_for_update().filter(pk=request_id).first()
@@ -276,7 +282,7 @@ def review_record(*, actor: Any, appeal_id: int, note: str) -> ReviewTask:
     """StA re-confirmation recorded (by the liaison or the press office); the next
     review is due one interval later."""
     appeal = appeal_get(user=actor, pk=appeal_id)
-    if not (actor.is_superuser or roles_of(actor) & {PROSECUTOR_LIAISON, PRESS_OFFICE, ADMIN}):
+    if not has_role_or_superuser(actor, PROSECUTOR_LIAISON, PRESS_OFFICE, ADMIN):
         raise PermissionDenied("Nur StA-Verbindung oder Pressestelle erfassen Überprüfungen.")
     if not (note or "").strip():
         raise ValidationFailed("Bitte die Bestätigung (wer, Aktenzeichen) notieren.", fields={"note": ["Pflichtfeld."]})

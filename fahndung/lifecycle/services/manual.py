@@ -23,7 +23,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone, translation
 
-from fahndung.accounts.roles import ADMIN, PRESS_OFFICE, roles_of
+from fahndung.accounts.roles import ADMIN, PRESS_OFFICE, has_role_or_superuser
 from fahndung.core import clock
 from fahndung.core.audit import audit_record
 from fahndung.core.errors import NotFound, PermissionDenied, ValidationFailed
@@ -48,7 +48,7 @@ PLATFORM_LABELS = {
 
 
 def may_handle_takedowns(user: Any) -> bool:
-    return bool(getattr(user, "is_superuser", False) or roles_of(user) & {PRESS_OFFICE, ADMIN})
+    return has_role_or_superuser(user, PRESS_OFFICE, ADMIN)
 
 
 def _instructions(takedown: Takedown, pub: port.PublicationInfo | None, reason: str, detail: str) -> tuple[str, str]:

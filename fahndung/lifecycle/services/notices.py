@@ -24,7 +24,7 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from fahndung.accounts.roles import ADMIN, PRESS_OFFICE, roles_of
+from fahndung.accounts.roles import ADMIN, PRESS_OFFICE, has_role_or_superuser
 from fahndung.appeals.choices import Status
 from fahndung.appeals.models import Appeal
 from fahndung.appeals.selectors import appeal_can_edit, appeal_get, output_problems, output_require
@@ -42,7 +42,7 @@ CLOSED = (Status.CLOSED, Status.ARCHIVED)
 
 
 def _may_manage(actor: Any, appeal: Appeal) -> bool:
-    return bool(actor.is_superuser or roles_of(actor) & {PRESS_OFFICE, ADMIN} or appeal_can_edit(user=actor, appeal=appeal))
+    return has_role_or_superuser(actor, PRESS_OFFICE, ADMIN) or appeal_can_edit(user=actor, appeal=appeal)
 
 
 def _validate(recipient: DistributionRecipient) -> None:
