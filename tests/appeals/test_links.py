@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from types import SimpleNamespace
 from pathlib import Path
+from types import SimpleNamespace
 
 from fahndung.appeals.links import appeal_hotline, appeal_public_url
 from tests.factories import AppealFactory

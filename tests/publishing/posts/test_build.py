@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from fahndung.appeals.choices import DANGER_NOTICE, WITNESS_NOTICE, Kind, LegalBasis, PersonRole
+from fahndung.appeals.links import appeal_public_url
 from fahndung.appeals.models import Person
 from fahndung.publishing.posts import build, counting
 from tests.factories import AppealFactory
@@ -33,7 +34,7 @@ def test_every_kind_fits_every_platform_with_fixed_elements(kind, basis, dangero
         text = build.generate(appeal, platform)
         problems = build.variant_problems(appeal, platform, text)
         assert problems == [], (platform, problems, text)
-        assert build.appeal_url(appeal) in text
+        assert appeal_public_url(appeal) in text
         assert "Hinweise bitte nicht in die Kommentare" in text
         if dangerous and platform != "press":
             assert text.startswith(DANGER_NOTICE)  # R16: on top
@@ -53,7 +54,7 @@ def test_short_posts_drop_hashtags_then_shorten_summary(investigator, unit_a, se
                            kind=Kind.SUSPECT_UNKNOWN, legal_basis=LegalBasis.STPO_131B_1)
     text = build.generate(appeal, "x")
     assert counting.x_weighted_length(text) <= 280
-    assert DANGER_NOTICE in text and build.appeal_url(appeal) in text
+    assert DANGER_NOTICE in text and appeal_public_url(appeal) in text
     # Shortened at a word and sentence boundary, never with "…" (see test_text_boundaries).
     assert "…" not in text and "FAHNDUNG – Raub Raub" in text and "Person?" in text
 
@@ -75,7 +76,7 @@ def test_hashtags_and_url(investigator, unit_a, settings):
     settings.PUBLIC_BASE_URL = "https://polizei.example"
     appeal = AppealFactory(owner=investigator, unit=unit_a)
     assert build.hashtags(appeal) == ["#Fahndung", "#Stuttgart"]
-    assert build.appeal_url(appeal) == f"https://polizei.example/fahndung/{appeal.slug}/"
+    assert appeal_public_url(appeal) == f"https://polizei.example/fahndung/{appeal.slug}/"
     missing = AppealFactory(owner=investigator, unit=unit_a, kind=Kind.MISSING, legal_basis=LegalBasis.POLICE_LAW)
     assert build.hashtags(missing)[0] == "#Vermisst"
 

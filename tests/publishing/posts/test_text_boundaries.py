@@ -20,6 +20,7 @@ from fahndung.appeals.choices import (
     LegalBasis,
     PersonRole,
 )
+from fahndung.appeals.links import appeal_public_url
 from fahndung.appeals.models import Person
 from fahndung.publishing.posts import build, counting, templates
 from tests.factories import AppealFactory
@@ -64,7 +65,7 @@ def _assert_reads_well(appeal, platform: str, text: str) -> None:
     assert counting.count(platform, text) <= limit, (platform, counting.count(platform, text), text)
     assert build.variant_problems(appeal, platform, text) == [], text
     assert "…" not in text and "..." not in text
-    url = build.appeal_url(appeal)
+    url = appeal_public_url(appeal)
     vocabulary = _vocabulary(appeal)
     for word in text.replace(url, " ").split():
         assert word.strip(".,:;!?()„“") in vocabulary, f"{word!r} is not a whole word of any source: {text}"
@@ -127,7 +128,7 @@ def test_rule_lines_that_leave_no_room_drop_the_sentence_whole(investigator, uni
     appeal = _appeal(Kind.WITNESS, dangerous=True, owner=investigator, unit=unit_a)
     text = build.generate(appeal, "x")
     assert text.startswith(DANGER_NOTICE) and WITNESS_NOTICE in text and "Schwerer" not in text
-    assert "…" not in text and build.appeal_url(appeal) in text
+    assert "…" not in text and appeal_public_url(appeal) in text
     assert build.variant_problems(appeal, "x", text) == []
     assert "ZEUGEN GESUCHT – Schwerer Raub" in build.generate(appeal, "mastodon")
 
