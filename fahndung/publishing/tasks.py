@@ -1,9 +1,9 @@
 """Celery tasks of the publishing area. They take ids, call ONE service and decide about
-retries; all state lives in the database (publishing.services_remote).
+retries; all state lives in the database (publishing.services_remote). Withdrawals run
+through lifecycle.tasks.withdraw_publication(takedown_id), which owns their retry ledger.
 
 Public surface:
   publish_publication(publication_id)      publish if due; transient errors retry with backoff
-  withdraw_publication(publication_id)     take down + verify; transient errors retry
   sweep_due_publications()                 (fahndung.celery SWEEPS) re-enqueue due pending rows
                                            and rows whose publishing lease expired
 """
@@ -31,21 +31,6 @@ def publish_publication(self, publication_id: int) -> str:
     if outcome.status == "retry" and outcome.retry_in is not None and outcome.retry_in <= MAX_COUNTDOWN:
         raise self.retry(countdown=outcome.retry_in)
     return outcome.status
-
-
-@shared_task(bind=True, name="fahndung.publishing.tasks.withdraw_publication", max_retries=10, acks_late=True)
-def withdraw_publication(self, publication_id: int) -> str:
-    from fahndung.publishing.adapters.base import AdapterError
-
-    try:
-        return services.publication_withdraw(publication_id=publication_id).status
-    except AdapterError as err:
-        if err.permanent or self.request.is_eager:
-            return "failed" if err.permanent else "retry_later"
-        delay = conf.backoff_seconds(self.request.retries + 1, err.retry_after)
-        if delay <= MAX_COUNTDOWN:
-            raise self.retry(countdown=delay) from err
-        return "retry_later"
 
 
 @shared_task(name="fahndung.publishing.tasks.sweep_due_publications")

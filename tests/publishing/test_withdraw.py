@@ -285,14 +285,16 @@ def test_request_withdrawal_and_selectors(published):
 
 
 @pytest.mark.django_db
-def test_withdraw_task_wraps_the_service(published, fake_platform):
-    from fahndung.publishing.tasks import withdraw_publication
+def test_withdraw_service_raises_transient_errors_then_verifies(published, fake_platform):
+    from fahndung.publishing.adapters.base import AdapterError
 
     publication = pub(published, "bluesky:ppstuttgart")
     fake_platform.add_fault("bluesky", status=500, path_contains="deleteRecord", count=1)
-    assert withdraw_publication.delay(publication.pk).get() == "retry_later"  # eager: the sweep retries
+    with pytest.raises(AdapterError) as failure:
+        services.publication_withdraw(publication_id=publication.pk)
+    assert not failure.value.permanent  # the caller's retry ledger tries again
     publication.refresh_from_db()
     assert publication.state == State.WITHDRAWING
-    assert withdraw_publication.delay(publication.pk).get() == "withdrawn"
+    assert services.publication_withdraw(publication_id=publication.pk).status == "withdrawn"
     publication.refresh_from_db()
     assert publication.state == State.WITHDRAWN and publication.verified_absent_at

@@ -1,7 +1,7 @@
 """The adapter protocol every platform module implements.
 
 Public surface:
-  Capabilities(can_delete, can_edit, can_disable_comments, needs_public_image_url, manual)
+  Capabilities(can_delete, manual)
   MediaItem(data, mime_type, alt_text, public_url)
   Payload(text, link, idempotency_key, media, created_at)
   RemoteRef(external_id, url, extra_ids)
@@ -26,9 +26,6 @@ from typing import Protocol, runtime_checkable
 @dataclass(frozen=True)
 class Capabilities:
     can_delete: bool = True
-    can_edit: bool = False
-    can_disable_comments: bool = False
-    needs_public_image_url: bool = False
     manual: bool = False
 
 

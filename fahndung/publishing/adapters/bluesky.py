@@ -41,7 +41,7 @@ from fahndung.publishing.adapters.base import (
 from fahndung.publishing.conf import AccountConfig
 from fahndung.publishing.posts.counting import bluesky_facets
 
-CAPABILITIES = Capabilities(can_delete=True, can_edit=False, can_disable_comments=True)
+CAPABILITIES = Capabilities(can_delete=True)
 POST = "app.bsky.feed.post"
 GATE = "app.bsky.feed.threadgate"
 _B32 = "234567abcdefghijklmnopqrstuvwxyz"

@@ -36,7 +36,7 @@ from fahndung.publishing.conf import AccountConfig
 log = logging.getLogger(__name__)
 ALT_TEXT_MAX = 4086  # Images API altText limit
 
-CAPABILITIES = Capabilities(can_delete=True, can_edit=True, can_disable_comments=False)
+CAPABILITIES = Capabilities(can_delete=True)
 _RESERVED = re.compile(r"([\\|{}@\[\]()<>#*_~])")
 _URL = re.compile(r"https?://\S+")
 _TAG = re.compile(r"(?<!\w)#(\w+)")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from fahndung.publishing.adapters.base import AdapterError, Capabilities, Payload, RemoteRef
 from fahndung.publishing.conf import AccountConfig
 
-CAPABILITIES = Capabilities(can_delete=False, can_edit=False, can_disable_comments=False, manual=True)
+CAPABILITIES = Capabilities(can_delete=False, manual=True)
 
 _PUBLISH = {
     "whatsapp": "Text unten im WhatsApp-Kanal „{target}“ veröffentlichen (ohne Foto), danach hier bestätigen.",

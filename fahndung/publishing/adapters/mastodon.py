@@ -22,7 +22,7 @@ from fahndung.publishing.adapters.base import (
 )
 from fahndung.publishing.conf import AccountConfig
 
-CAPABILITIES = Capabilities(can_delete=True, can_edit=True, can_disable_comments=False)
+CAPABILITIES = Capabilities(can_delete=True)
 MEDIA_POLLS = 8  # 0.25 + 0.5 + 1 + 2 × 5 s ≈ 12 s, then the task retries later
 
 

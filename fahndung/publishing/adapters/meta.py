@@ -52,9 +52,8 @@ CARD_ALT = "Grafik der Polizei mit dem Hinweis auf eine Öffentlichkeitsfahndung
 def capabilities(platform: str, account: AccountConfig | None = None) -> Capabilities:
     if platform == "instagram":
         can_delete = bool(account and account.get("CAN_DELETE").lower() in ("1", "true", "yes"))
-        return Capabilities(can_delete=can_delete, can_edit=False, can_disable_comments=True,
-                            needs_public_image_url=True)
-    return Capabilities(can_delete=True, can_edit=True, can_disable_comments=False, needs_public_image_url=True)
+        return Capabilities(can_delete=can_delete)
+    return Capabilities(can_delete=True)
 
 
 def _envelope(resp: httpx.Response) -> dict[str, Any]:

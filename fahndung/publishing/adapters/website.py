@@ -10,7 +10,7 @@ from __future__ import annotations
 from fahndung.publishing.adapters.base import AdapterError, Capabilities, Payload, RemoteRef
 from fahndung.publishing.conf import AccountConfig
 
-CAPABILITIES = Capabilities(can_delete=True, can_edit=True, can_disable_comments=True)
+CAPABILITIES = Capabilities(can_delete=True)
 
 
 class WebsiteAdapter:

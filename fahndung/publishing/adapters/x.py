@@ -31,7 +31,7 @@ from fahndung.publishing.adapters.base import (
 )
 from fahndung.publishing.conf import AccountConfig
 
-CAPABILITIES = Capabilities(can_delete=True, can_edit=False, can_disable_comments=True)
+CAPABILITIES = Capabilities(can_delete=True)
 API_HOST = "https://api.twitter.com"
 UPLOAD_HOST = "https://upload.twitter.com"
 

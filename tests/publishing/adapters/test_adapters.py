@@ -208,10 +208,25 @@ def test_linkedin_little_text_escaping(fake_platform):
 
 
 def test_capabilities():
-    assert capabilities_for("x").can_delete and not capabilities_for("x").can_edit
+    assert capabilities_for("x").can_delete and not capabilities_for("x").manual
     assert capabilities_for("whatsapp").manual and not capabilities_for("whatsapp").can_delete
-    assert capabilities_for("instagram").needs_public_image_url
-    assert capabilities_for("bluesky").can_disable_comments
+
+
+def test_every_capability_flag_is_read_by_the_code():
+    """No flag that does nothing (issue 12: can_edit, can_disable_comments and
+    needs_public_image_url were read only by tests)."""
+    import dataclasses
+    import re
+    from pathlib import Path
+
+    from fahndung.publishing.adapters.base import Capabilities
+
+    root = Path(__file__).resolve().parents[3] / "fahndung"
+    code = "\n".join(p.read_text(encoding="utf-8") for p in root.rglob("*.py"))
+    for flag in dataclasses.fields(Capabilities):
+        # read as an attribute or via getattr (keyword arguments in definitions do not count)
+        pattern = rf"\.{flag.name}\b|getattr\([^)]*\"{flag.name}\""
+        assert re.search(pattern, code), f"Capabilities.{flag.name} is never read"
 
 
 def test_unconfigured_account_is_a_permanent_error(fake_platform):
