@@ -38,7 +38,7 @@ def test_wizard_javascript(browser, live_server, investigator):
     page.check("#id_order-is_emergency")
     page.fill("#id_order-decided_at", "2026-11-20T10:00")
     page.dispatch_event("#id_order-decided_at", "change")
-    page.wait_for_function("document.querySelector('[data-preview-text]').textContent.includes('27.11.2026')")
+    page.wait_for_function("() => document.querySelector('[data-preview-text]').textContent.includes('27.11.2026')")
 
     page.click("[data-step-link=persons]")
     page.click("[data-add-person]")
