@@ -32,6 +32,13 @@ from fahndung.tips import conf, crypto
 
 SNIFF_BYTES = 64
 SCAN_BYTES = 64 * 1024
+# A ZIP reader finds the end record within the last 22 + 65,535 (maximal comment) bytes: the
+# tail scan covers that with room to spare.
+TAIL_BYTES = 128 * 1024
+# ISO BMFF (MP4, MOV, HEIC): every byte of the file must belong to one of these top-level
+# boxes (ISO/IEC 14496-12 §§ 4.2, 8; QuickTime's wide/pnot); anything else is refused.
+_BMFF_TOP = {b"ftyp", b"styp", b"moov", b"mdat", b"free", b"skip", b"wide", b"uuid", b"moof", b"mfra",
+             b"meta", b"sidx", b"ssix", b"prft", b"emsg", b"pdin", b"pnot", b"udta", b"idat", b"iinf"}
 
 _MP4_BRANDS = {b"isom", b"iso2", b"iso4", b"iso5", b"iso6", b"mp41", b"mp42", b"avc1", b"M4V ", b"MSNV", b"dash", b"3gp4", b"3gp5", b"3g2a"}
 _HEIC_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1"}
@@ -113,7 +120,7 @@ def inspect_upload(file: Any, *, display_name: str = "") -> UploadInfo:
     for chunk in _chunks(file):
         if len(head) < SCAN_BYTES:
             head += chunk[: SCAN_BYTES - len(head)]
-        tail = (tail + chunk)[-SCAN_BYTES:]
+        tail = (tail + chunk)[-TAIL_BYTES:]
         digest.update(chunk)
         size += len(chunk)
     file.seek(0)
@@ -123,14 +130,47 @@ def inspect_upload(file: Any, *, display_name: str = "") -> UploadInfo:
     if kind is None:
         raise _error(name, "Dateityp nicht erlaubt. Erlaubt sind Fotos (JPEG, PNG, WebP, HEIC) und Videos (MP4, MOV, WebM).")
     content_type, family = kind
-    # Skip the 12 signature bytes; images are also scanned at the end (appended archives).
-    scanned = head[12:] + tail if family == "image" else head[12:]
+    # Skip the 12 signature bytes; every file is also scanned at the end (appended archives).
+    scanned = head[12:] + (tail if size > SCAN_BYTES else b"")
     lowered = scanned.lower()
     if any(m in scanned for m in _BINARY_MARKERS) or any(m in lowered for m in _MARKUP_MARKERS):
         raise _error(name, "Die Datei enthält fremde Inhalte (z. B. Archiv oder Skript) und wird nicht angenommen.")
+    if content_type in ("video/mp4", "video/quicktime", "image/heic"):
+        _check_bmff_boxes(file, size, name)
     if family == "image" and content_type != "image/heic":
         _check_image_header(file, name)
     return UploadInfo(content_type=content_type, kind=family, size_bytes=size, sha256=digest.hexdigest())
+
+
+def _check_bmff_boxes(file: Any, size: int, name: str) -> None:
+    """Walk the top-level boxes over the whole file: they must tile it exactly with known
+    types – no trailing data, no box running past the end, no foreign format in between."""
+    bad = _error(name, "Die Datei ist kein gültiges Video/HEIC-Bild oder enthält fremde Inhalte.")
+    offset = 0
+    try:
+        while offset < size:
+            file.seek(offset)
+            header = file.read(16)
+            if len(header) < 8:
+                raise bad
+            length, kind = int.from_bytes(header[:4], "big"), header[4:8]
+            if kind not in _BMFF_TOP:
+                raise bad
+            if length == 1:  # 64-bit size follows
+                if len(header) < 16:
+                    raise bad
+                length = int.from_bytes(header[8:16], "big")
+                minimum = 16
+            elif length == 0:  # box runs to the end of the file
+                length = size - offset
+                minimum = 8
+            else:
+                minimum = 8
+            if length < minimum or offset + length > size:
+                raise bad
+            offset += length
+    finally:
+        file.seek(0)
 
 
 def _check_image_header(file: Any, name: str) -> None:
