@@ -1,4 +1,4 @@
-"""deploy/gunicorn.conf.py as shipped: a real gunicorn serves /healthz, and its access log
+"""fahndung/gunicorn.conf.py as shipped: a real gunicorn serves /healthz, and its access log
 names the request but never the client address (tipster privacy, tips-reliability T9)."""
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ def test_gunicorn_config_serves_and_logs_no_client_address(tmp_path):
     log = tmp_path / "gunicorn.log"
     with open(log, "wb") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "deploy" / "gunicorn.conf.py"), "fahndung.wsgi"],
+            [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "fahndung" / "gunicorn.conf.py"), "fahndung.wsgi"],
             cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
         )
         try:

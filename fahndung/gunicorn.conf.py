@@ -1,4 +1,4 @@
-"""gunicorn settings for a Fahndung web node: `gunicorn -c deploy/gunicorn.conf.py fahndung.wsgi`.
+"""gunicorn settings for a Fahndung web node: `gunicorn -c fahndung/gunicorn.conf.py fahndung.wsgi`.
 
 Every value can be overridden from the environment (GUNICORN_* below, or gunicorn's own
 GUNICORN_CMD_ARGS). docs/operations.md explains the choices.
