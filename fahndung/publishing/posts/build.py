@@ -41,6 +41,12 @@ SHORT_PLATFORMS = ("x", "bluesky", "mastodon")
 TEXT_PLATFORMS = ("x", "mastodon", "bluesky", "facebook", "instagram", "linkedin", "whatsapp", "press")
 
 
+
+def _seen_now(appeal) -> str:
+    """"Call 110 on sight" fits a person who is sought; a witness appeal looks for observations
+    and an unknown dead person cannot be seen (same wording rule as the public page)."""
+    return "" if appeal.kind in (Kind.WITNESS, Kind.UNKNOWN_DEAD) else SEEN_NOW
+
 def hashtags(appeal) -> list[str]:
     tags = [KIND_HASHTAG.get(appeal.kind, DEFAULT_HASHTAG)]
     for tag in getattr(settings, "FAHNDUNG_HASHTAGS", []):
@@ -168,7 +174,7 @@ def generate(appeal, platform: str, *, limit: int | None = None) -> str:
     tags = hashtags(appeal)
     if platform not in SHORT_PLATFORMS:
         body = TEMPLATES.get(appeal.kind, TEMPLATES[Kind.SUSPECT_UNKNOWN])["body"]
-        extra = [p for p in (body, _reward(appeal), SEEN_NOW if appeal.kind != Kind.UNKNOWN_DEAD else "") if p]
+        extra = [p for p in (body, _reward(appeal), _seen_now(appeal)) if p]
         parts = [*head, _summary(appeal), *witness, _description(description), *extra, _footer(appeal), " ".join(tags)]
         return "\n\n".join(p for p in parts if p)
     return _short_post(appeal, platform, limit or counting.limit_for(platform), head + witness, description, tags)
@@ -235,7 +241,7 @@ def _press_release(appeal) -> str:
     reward = _reward(appeal)
     if reward:
         lines += ["", reward]
-    lines += ["", _footer(appeal) + ".", SEEN_NOW if appeal.kind != Kind.UNKNOWN_DEAD else "", "",
+    lines += ["", _footer(appeal) + ".", _seen_now(appeal), "",
               f"Aktenzeichen: {appeal.file_number_police}", "", PRESS_MEDIA_NOTE]
     return "\n".join(lines).replace("\n\n\n", "\n\n").strip()
 

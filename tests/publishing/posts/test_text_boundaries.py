@@ -93,6 +93,8 @@ def test_text_per_kind_and_platform_ends_at_word_and_sentence(kind, platform, in
     _assert_reads_well(appeal, platform, text)
     if kind == Kind.WITNESS:
         assert WITNESS_NOTICE in text
+        # a witness appeal asks for observations, not for "110 on sight" (as page and poster)
+        assert "jetzt sehen" not in text
     if kind == Kind.MISSING:
         assert "Beschreibung: weiblich, 14 Jahre" in text  # the short description
         if platform not in build.SHORT_PLATFORMS:
