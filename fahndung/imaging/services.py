@@ -35,7 +35,7 @@ from django.utils.translation import gettext_noop
 
 from fahndung.accounts.roles import PRESS_OFFICE, has_role, has_role_or_superuser
 from fahndung.appeals.choices import Kind
-from fahndung.appeals.selectors import appeal_can_edit, photo_get
+from fahndung.appeals.selectors import appeal_approval_conflict, appeal_can_edit, photo_get
 from fahndung.appeals.services import appeal_content_changed, appeal_output_changed
 from fahndung.core import clock
 from fahndung.core.audit import audit_record
@@ -289,6 +289,10 @@ def photo_approve(*, actor: Any, photo_id: int) -> PhotoAnalysis:
         appeal = photo.appeal
         if photo.uploaded_by_id == actor.pk:
             raise PermissionDenied("Wer das Foto hochgeladen hat, darf es nicht selbst freigeben.")
+        # the same four eyes as the appeal approval: a photo is public output of the version
+        conflict = appeal_approval_conflict(user=actor, appeal=appeal)
+        if conflict:
+            raise PermissionDenied(f"Foto-Freigabe nicht möglich: {conflict}")
         if analysis.rendered_revision != analysis.revision or not analysis.renditions.exists():
             raise Conflict("Die Bildformate sind noch nicht berechnet.")
         now = clock.now()

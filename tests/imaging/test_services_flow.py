@@ -202,3 +202,19 @@ def test_no_subject_then_retry_flow(processed, investigator, run_commit):
     assert analysis.no_subject and analysis.subject_box is None and analysis.state == AnalysisState.READY
     with pytest.raises(ValidationFailed):
         services.subject_set(actor=investigator, photo_id=processed.pk)
+
+
+@pytest.mark.parametrize("how", ["case_team", "edited_boxes"])
+def test_photo_approval_keeps_four_eyes_of_the_version(processed, press, press2, investigator, appeal, how):
+    """The separate "Foto freigeben" is public output of the version like the appeal approval:
+    a press officer on the case team, or one who changed this version's redaction boxes, may
+    not approve the photo alone (issue 10 findings 1/2 — the photo path bypassed them)."""
+    from fahndung.appeals.services import appeal_content_changed, team_member_add
+
+    if how == "case_team":
+        team_member_add(actor=investigator, appeal_id=appeal.pk, user=press)
+    else:
+        appeal_content_changed(actor=press, appeal_id=appeal.pk, kind="redaction", what="Foto")
+    with pytest.raises(PermissionDenied, match="Foto-Freigabe nicht möglich"):
+        services.photo_approve(actor=press, photo_id=processed.pk)
+    assert services.photo_approve(actor=press2, photo_id=processed.pk).state == AnalysisState.APPROVED
