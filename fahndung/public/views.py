@@ -16,7 +16,6 @@ from functools import wraps
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.loader import render_to_string
@@ -34,6 +33,7 @@ from fahndung.public.services import (
     list_cache_key,
     list_cache_set,
     output_withheld,
+    page_cache_get,
     page_cache_key,
     page_cache_set,
 )
@@ -136,7 +136,7 @@ def appeal_detail(request: HttpRequest, slug: str) -> HttpResponse:
         raise Http404("Fahndung nicht gefunden")
     lang, key, state = version.lang, version.key, version.state
 
-    html = cache.get(key)
+    html = page_cache_get(key)
     appeal = None
     private = False
     if html is None:
@@ -268,7 +268,7 @@ def appeal_list(request: HttpRequest) -> HttpResponse:
     lang, key = request.public_version.lang, request.public_version.key
     query = getattr(request, "public_list_query", None) or _list_query(request)
     # Free-text searches are not cached: every visitor's words would be a new entry.
-    html = None if query.q else cache.get(key)
+    html = None if query.q else page_cache_get(key)
     if html is None:
         with translation.override(lang):
             html = _render_list(request, lang, query)

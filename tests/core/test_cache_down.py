@@ -43,3 +43,12 @@ def test_staff_login_answers_503_not_500(cache_down, investigator):
     response = client.post("/accounts/login/", {"username": investigator.username, "password": "falsch"})
     assert response.status_code == 503 and response["Retry-After"] == "60"
     assert "Anmeldung ist derzeit nicht möglich" in response.content.decode()
+
+
+def test_public_pages_render_from_the_database_without_the_cache(cache_down, published):
+    """The page cache is an optimisation: with Redis down the list, the page and the feeds
+    are rendered from the database instead of answering 500 (they failed before)."""
+    client = Client()
+    for url in ("/fahndung/", f"/fahndung/{published.slug}/", "/fahndung/feed.rss", "/api/v1/public/appeals/"):
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
