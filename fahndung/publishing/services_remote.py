@@ -164,8 +164,12 @@ def _note_account(publication: Publication, err: AdapterError) -> None:
 def _wait_for_account(publication: Publication, wait: float) -> DispatchOutcome:
     """The account is throttled: reschedule without a call and without counting an attempt."""
     wait = float(int(wait) + 1)
+    return _reschedule(publication, wait, f"Konto gedrosselt; nächster Versuch in {int(wait)} s.")
+
+
+def _reschedule(publication: Publication, wait: float, note: str) -> DispatchOutcome:
+    """Back to pending (row locked) for `wait` seconds; counts no attempt."""
     publication.next_attempt_at = clock.now() + timedelta(seconds=wait)
-    note = f"Konto gedrosselt; nächster Versuch in {int(wait)} s."
     if publication.state == State.PUBLISHING:
         _transition(publication, State.PENDING, note)
     else:
@@ -239,14 +243,9 @@ def _give_up(publication: Publication, reason: str) -> DispatchOutcome:
 def _wait_for_settle(publication: Publication, wait: float) -> DispatchOutcome:
     """Reschedule (row locked) for the end of the settle window; counts no attempt."""
     wait = float(int(wait) + 1)
-    publication.next_attempt_at = clock.now() + timedelta(seconds=wait)
-    note = (f"Ausgang des letzten Veröffentlichungsversuchs unbekannt; ein verspätet angenommener Beitrag ist "
-            f"noch möglich. Suche und neuer Versuch in {int(wait)} s.")
-    if publication.state == State.PUBLISHING:
-        _transition(publication, State.PENDING, note)
-    else:
-        publication.save(update_fields=["next_attempt_at", "updated_at"])
-    return DispatchOutcome("retry", retry_in=wait, error=note)
+    return _reschedule(publication, wait, (
+        f"Ausgang des letzten Veröffentlichungsversuchs unbekannt; ein verspätet angenommener Beitrag ist "
+        f"noch möglich. Suche und neuer Versuch in {int(wait)} s."))
 
 
 def _publish_succeeded(publication_id: int, ref: RemoteRef) -> DispatchOutcome:
