@@ -44,7 +44,10 @@ def test_readyz_is_503_when_broker_and_cache_are_unreachable_and_names_no_addres
 
     port = free_port()
     old = app.conf.broker_url
-    app.conf.broker_url = f"redis://:s3cret@127.0.0.1:{port}/0"
+    dead = f"redis://:s3cret@127.0.0.1:{port}/0"
+    app.conf.broker_url = dead
+    # Celery's settings prefer the CELERY_BROKER_URL environment variable (set in CI) to conf.
+    monkeypatch.setenv("CELERY_BROKER_URL", dead)
     # Only the probe's cache is dead: the privacy middleware needs the cache for every request
     # (its daily key), so with the shared cache down no view answers at all.
     monkeypatch.setattr(checks, "cache", RedisCache(f"redis://127.0.0.1:{port}/1", {}))
