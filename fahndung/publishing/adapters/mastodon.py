@@ -20,7 +20,7 @@ from fahndung.publishing.adapters.base import (
     Payload,
     RemoteRef,
 )
-from fahndung.publishing.conf import AccountConfig
+from fahndung.publishing.conf import AccountConfig, backoff_seconds
 
 CAPABILITIES = Capabilities(can_delete=True)
 MEDIA_POLLS = 8  # 0.25 + 0.5 + 1 + 2 × 5 s ≈ 12 s, then the task retries later
@@ -42,12 +42,10 @@ class MastodonAdapter(HttpAdapter):
         media = resp.json()
         # 202 + url null = still processing (methods/media.md); GET answers 206 until ready.
         # A status that attaches unprocessed media is a 422, so never create before "ready".
-        delay = 0.25
-        for _ in range(MEDIA_POLLS):
+        for attempt in range(1, MEDIA_POLLS + 1):
             if resp.status_code == 200 and media.get("url"):
                 return str(media["id"])
-            time.sleep(delay)
-            delay = min(delay * 2, 2.0)
+            time.sleep(backoff_seconds(attempt, base=0.25, cap=2.0))
             resp = self._call("upload", "GET", f"{self.base}/api/v1/media/{media['id']}", headers=self.headers,
                               accept=(206,))
             media = resp.json()
