@@ -38,6 +38,7 @@ from fahndung.appeals.choices import (
 )
 from fahndung.appeals.links import appeal_hotline
 from fahndung.appeals.selectors import output_justified
+from fahndung.core import formatting
 
 # The German originals live in appeals.choices; these markers put them into our catalogue.
 _CATALOGUE = (
@@ -85,11 +86,7 @@ def _local(dt: datetime) -> datetime:
 
 
 def format_datetime(dt: datetime | None) -> str:
-    if dt is None:
-        return ""
-    return _("%(date)s, %(time)s Uhr") % {
-        "date": _local(dt).strftime("%d.%m.%Y"), "time": _local(dt).strftime("%H:%M"),
-    }
+    return formatting.format_datetime(dt)  # the one German date/time format (core.formatting)
 
 
 def _range(low: int | None, high: int | None, unit: str) -> str:
@@ -117,7 +114,7 @@ def _field_value(person: Any, key: str) -> str:
     if key == "height":
         return _range(person.height_min_cm, person.height_max_cm, "cm")
     if key == "date_of_birth":
-        return person.date_of_birth.strftime("%d.%m.%Y") if person.date_of_birth else ""
+        return formatting.format_date(person.date_of_birth)
     if key == "last_seen":
         parts = [person.last_seen_place, format_datetime(person.last_seen_at)]
         return ", ".join(p for p in parts if p)

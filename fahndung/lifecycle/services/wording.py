@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils import timezone
-
 from fahndung.appeals.choices import WITNESS_NOTICE_SHORT, CloseReason, Kind
+from fahndung.core import formatting
 
 
 def _person(appeal: Any) -> Any:
@@ -49,7 +48,7 @@ MEDIA_REQUEST = (
 
 def notice_text(*, appeal: Any, reason: str, org_name: str) -> tuple[str, str]:
     """(subject, body) of the withdrawal notice for `reason`."""
-    since = timezone.localtime(appeal.published_at or appeal.created_at).strftime("%d.%m.%Y")
+    since = formatting.format_date(appeal.published_at or appeal.created_at)
     place = appeal.district or "Stuttgart"
     ref = appeal.file_number_police
     if reason == CloseReason.FOUND_SAFE:
@@ -105,7 +104,7 @@ def neutral_notice_text(*, appeal: Any, org_name: str) -> tuple[str, str]:
     """Fallback when the reason's wording fails the output gate (e.g. a district field with a
     barred word, a name): no place, no person – the request to stop using the material
     must still go out."""
-    since = timezone.localtime(appeal.published_at or appeal.created_at).strftime("%d.%m.%Y")
+    since = formatting.format_date(appeal.published_at or appeal.created_at)
     text = (f"Die Öffentlichkeitsfahndung vom {since} ist beendet; die Bitte um Veröffentlichung besteht "
             f"nicht mehr. {MEDIA_REQUEST}")
     return "Öffentlichkeitsfahndung beendet", _body(appeal, text, appeal.file_number_police, org_name)
